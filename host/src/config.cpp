@@ -1,0 +1,218 @@
+// Loads the host config with RapidJSON: substitutes ${NAME}, then checks every key and type.
+#include "config.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace latchkey::host {
+namespace {
+
+namespace fs = std::filesystem;
+using rapidjson::Value;
+
+std::string escape_pointer_token(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+// Replaces every string of the form ${NAME} by the variable's value; a missing one is an error.
+void substitute_env(Value& value, rapidjson::Document::AllocatorType& alloc, const std::string& pointer,
+                    const EnvLookup& env, std::vector<ConfigError>& errors) {
+  static const std::regex whole_reference(R"(^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$)");
+  if (value.IsString()) {
+    std::cmatch match;
+    if (std::regex_match(value.GetString(), match, whole_reference)) {
+      const std::string name = match[1].str();
+      if (auto found = env(name)) {
+        value.SetString(found->c_str(), static_cast<rapidjson::SizeType>(found->size()), alloc);
+      } else {
+        errors.push_back({pointer, "environment variable " + name + " is not set"});
+      }
+    }
+  } else if (value.IsObject()) {
+    for (auto& member : value.GetObject()) {
+      substitute_env(member.value, alloc, pointer + "/" + escape_pointer_token(member.name.GetString()), env,
+                     errors);
+    }
+  } else if (value.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+      substitute_env(value[i], alloc, pointer + "/" + std::to_string(i), env, errors);
+    }
+  }
+}
+
+std::string to_json_text(const Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+std::string resolve_path(const std::string& dir, const std::string& path) {
+  const fs::path p(path);
+  return (p.is_absolute() ? p : fs::path(dir) / p).lexically_normal().string();
+}
+
+void check_known_keys(const Value& object, const std::string& pointer, const std::set<std::string>& known,
+                      std::vector<ConfigError>& errors) {
+  for (const auto& member : object.GetObject()) {
+    const std::string name = member.name.GetString();
+    if (!known.count(name)) errors.push_back({pointer + "/" + escape_pointer_token(name), "unknown key"});
+  }
+}
+
+void read_plugins(const Value& plugins, HostConfig& config, std::vector<ConfigError>& errors) {
+  if (!plugins.IsArray()) {
+    errors.push_back({"/plugins", "must be an array"});
+    return;
+  }
+  std::set<std::string> names;
+  for (rapidjson::SizeType i = 0; i < plugins.Size(); ++i) {
+    const std::string pointer = "/plugins/" + std::to_string(i);
+    const Value& entry = plugins[i];
+    if (!entry.IsObject()) {
+      errors.push_back({pointer, "must be an object"});
+      continue;
+    }
+    check_known_keys(entry, pointer, {"name", "path", "config"}, errors);
+    PluginEntry plugin;
+    plugin.pointer = pointer;
+    if (!entry.HasMember("name") || !entry["name"].IsString() || entry["name"].GetStringLength() == 0) {
+      errors.push_back({pointer + "/name", "must be a non-empty string"});
+    } else {
+      plugin.name = entry["name"].GetString();
+      if (!names.insert(plugin.name).second) errors.push_back({pointer + "/name", "duplicate plugin name"});
+    }
+    if (!entry.HasMember("path") || !entry["path"].IsString()) {
+      errors.push_back({pointer + "/path", "must be a string (the plugin's .so file)"});
+    } else {
+      plugin.path = resolve_path(config.dir, entry["path"].GetString());
+      if (!fs::is_regular_file(plugin.path)) errors.push_back({pointer + "/path", "no such file: " + plugin.path});
+    }
+    if (entry.HasMember("config")) {
+      if (!entry["config"].IsObject()) errors.push_back({pointer + "/config", "must be an object"});
+      else plugin.config_json = to_json_text(entry["config"]);
+    } else {
+      plugin.config_json = "{}";
+    }
+    config.plugins.push_back(std::move(plugin));
+  }
+}
+
+void read_statics(const Value& statics, HostConfig& config, std::vector<ConfigError>& errors) {
+  if (!statics.IsObject()) {
+    errors.push_back({"/static", "must be an object mapping URL prefixes to folders"});
+    return;
+  }
+  for (const auto& member : statics.GetObject()) {
+    const std::string prefix = member.name.GetString();
+    const std::string pointer = "/static/" + escape_pointer_token(prefix);
+    if (prefix.empty() || prefix.front() != '/') {
+      errors.push_back({pointer, "URL prefix must start with '/'"});
+      continue;
+    }
+    if (!member.value.IsString()) {
+      errors.push_back({pointer, "must be a string (a folder)"});
+      continue;
+    }
+    const std::string folder = resolve_path(config.dir, member.value.GetString());
+    if (!fs::is_directory(folder)) {
+      errors.push_back({pointer, "no such folder: " + folder});
+      continue;
+    }
+    config.statics.push_back({prefix.back() == '/' ? prefix : prefix + "/", fs::canonical(folder).string()});
+  }
+}
+
+void read_document(const Value& root, HostConfig& config, std::vector<ConfigError>& errors) {
+  if (!root.IsObject()) {
+    errors.push_back({"", "the config must be a JSON object"});
+    return;
+  }
+  check_known_keys(root, "", {"listen", "threads", "max_body_bytes", "static", "plugins"}, errors);
+  if (root.HasMember("listen")) {
+    const Value& listen = root["listen"];
+    auto parsed = listen.IsString() ? parse_listen_address(listen.GetString()) : std::nullopt;
+    if (parsed) config.listen = *parsed;
+    else errors.push_back({"/listen", "must be a string \"HOST:PORT\""});
+  }
+  if (root.HasMember("threads")) {
+    const Value& threads = root["threads"];
+    if (threads.IsUint() && threads.GetUint() >= 1 && threads.GetUint() <= 256) config.threads = threads.GetUint();
+    else errors.push_back({"/threads", "must be an integer from 1 to 256"});
+  }
+  if (root.HasMember("max_body_bytes")) {
+    const Value& max_body = root["max_body_bytes"];
+    if (max_body.IsUint64() && max_body.GetUint64() <= (64ull << 20)) config.max_body_bytes = max_body.GetUint64();
+    else errors.push_back({"/max_body_bytes", "must be an integer from 0 to 67108864"});
+  }
+  if (root.HasMember("static")) read_statics(root["static"], config, errors);
+  if (root.HasMember("plugins")) read_plugins(root["plugins"], config, errors);
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (!value) return std::nullopt;
+  return std::string(value);
+}
+
+std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
+  std::string host(text.substr(0, colon));
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string_view port_text = text.substr(colon + 1);
+  if (port_text.size() > 5) return std::nullopt;
+  uint32_t port = 0;
+  for (char c : port_text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    port = port * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (port > 65535 || host.empty()) return std::nullopt;
+  return ListenAddress{host, static_cast<uint16_t>(port)};
+}
+
+ConfigResult load_host_config(const std::string& path, const EnvLookup& env) {
+  ConfigResult result;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    result.errors.push_back({"", "cannot read the file"});
+    return result;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+
+  rapidjson::Document document;
+  document.Parse(text.str().c_str(), text.str().size());
+  if (document.HasParseError()) {
+    result.errors.push_back({"", std::string("invalid JSON at byte ") + std::to_string(document.GetErrorOffset()) +
+                                     ": " + rapidjson::GetParseError_En(document.GetParseError())});
+    return result;
+  }
+  substitute_env(document, document.GetAllocator(), "", env, result.errors);
+
+  HostConfig config;
+  config.file = path;
+  config.dir = fs::absolute(path).parent_path().lexically_normal().string();
+  read_document(document, config, result.errors);
+  if (result.errors.empty()) result.config = std::move(config);
+  return result;
+}
+
+}  // namespace latchkey::host

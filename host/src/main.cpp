@@ -1,0 +1,134 @@
+// latchkey: loads the config and the plugins, serves HTTP, and shuts down cleanly on SIGTERM/SIGINT.
+#include "config.h"
+#include "http_server.h"
+#include "log.h"
+#include "plugin_loader.h"
+#include "worker_pool.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace latchkey::host;
+
+constexpr const char* kUsage = "usage: latchkey --config FILE [--listen HOST:PORT] [--check-config]\n";
+constexpr auto kDrainLimit = std::chrono::seconds(10);
+
+struct Arguments {
+  std::string config;
+  std::string listen;
+  bool check_only = false;
+};
+
+bool parse_arguments(int argc, char** argv, Arguments& args) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) args.config = argv[++i];
+    else if (arg == "--listen" && i + 1 < argc) args.listen = argv[++i];
+    else if (arg == "--check-config") args.check_only = true;
+    else return false;
+  }
+  return !args.config.empty();
+}
+
+void print_config_errors(const std::string& file, const std::vector<ConfigError>& errors) {
+  for (const ConfigError& error : errors) {
+    std::cerr << file << ": " << (error.pointer.empty() ? "/" : error.pointer) << ": " << error.reason << "\n";
+  }
+}
+
+int check_config(const HostConfig& config) {
+  std::vector<ConfigError> errors;
+  std::vector<std::string> failures;
+  for (const PluginEntry& entry : config.plugins) {
+    std::string failure = check_plugin(entry, config, errors);
+    if (!failure.empty()) failures.push_back(std::move(failure));
+  }
+  print_config_errors(config.file, errors);
+  for (const std::string& failure : failures) std::cerr << config.file << ": " << failure << "\n";
+  if (!errors.empty() || !failures.empty()) return 1;
+  std::cout << config.file << ": ok" << std::endl;
+  return 0;
+}
+
+// Blocks until SIGTERM or SIGINT; the signals are blocked in every thread so only this one sees them.
+void wait_for_stop_signal(const sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  log_line(LogLevel::info, "host", std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") +
+                                       ", stopping");
+}
+
+int serve(const HostConfig& config) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts, so all inherit it
+  std::signal(SIGPIPE, SIG_IGN);
+
+  Pipeline pipeline;
+  std::vector<std::unique_ptr<LoadedPlugin>> plugins;
+  for (const PluginEntry& entry : config.plugins) {
+    std::vector<ConfigError> errors;
+    LoadResult loaded = load_plugin(entry, config, pipeline, errors);
+    print_config_errors(config.file, errors);
+    if (!loaded.plugin) {
+      std::cerr << "latchkey: " << loaded.error << "\n";
+      while (!plugins.empty()) plugins.pop_back();  // destroy the ones already loaded, newest first
+      return 1;
+    }
+    log_line(LogLevel::info, "host", "loaded plugin '" + entry.name + "'");
+    plugins.push_back(std::move(loaded.plugin));
+  }
+
+  auto server = std::make_unique<HttpServer>(config, pipeline);
+  try {
+    server->start();
+  } catch (const std::exception& error) {
+    std::cerr << "latchkey: cannot listen on " << config.listen.host << ":" << config.listen.port << ": "
+              << error.what() << "\n";
+    return 1;
+  }
+  std::cout << "listening on http://" << (config.listen.host.find(':') != std::string::npos ? "[" + config.listen.host + "]" : config.listen.host)
+            << ":" << server->port() << std::endl;
+
+  wait_for_stop_signal(signals);
+  const int unfinished = server->drain_and_stop(kDrainLimit);
+  if (unfinished > 0) {
+    // Plugin code is still running: unloading it now would crash, so leave without unloading.
+    log_line(LogLevel::warn, "host", std::to_string(unfinished) + " requests still running after the drain limit");
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
+  server.reset();  // joins the workers
+  while (!plugins.empty()) plugins.pop_back();
+  log_line(LogLevel::info, "host", "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Arguments args;
+  if (!parse_arguments(argc, argv, args)) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  ConfigResult loaded = load_host_config(args.config);
+  if (!args.listen.empty()) {
+    auto listen = parse_listen_address(args.listen);
+    if (!listen) loaded.errors.push_back({"", "--listen must be HOST:PORT, got '" + args.listen + "'"});
+    else if (loaded.config) loaded.config->listen = *listen;
+  }
+  if (!loaded.errors.empty()) {
+    print_config_errors(args.config, loaded.errors);
+    return 1;
+  }
+  return args.check_only ? check_config(*loaded.config) : serve(*loaded.config);
+}
