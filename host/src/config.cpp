@@ -176,7 +176,12 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
   std::string host(text.substr(0, colon));
-  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const bool bracketed = host.front() == '[';
+  if (bracketed != (host.back() == ']')) return std::nullopt;
+  if (bracketed) host = host.substr(1, host.size() - 2);
+  // An IPv6 address needs its brackets ("[::1]:80"), or its last group would read as the port.
+  if (!bracketed && host.find(':') != std::string::npos) return std::nullopt;
+  if (host.find_first_of("[]") != std::string::npos) return std::nullopt;
   const std::string_view port_text = text.substr(colon + 1);
   if (port_text.size() > 5) return std::nullopt;
   uint32_t port = 0;

@@ -69,9 +69,9 @@ void send_response(Http::ResponseWriter& writer, const HttpResponse& response) {
     if (lower(name) == "content-type") content_type = value;
     else writer.headers().add(std::make_shared<NamedHeader>(name, value));
   }
-  for (const std::string& cookie : response.set_cookies) {
-    writer.headers().add(std::make_shared<NamedHeader>("Set-Cookie", cookie));
-  }
+  // One Set-Cookie header per cookie: Pistache's header map holds one value per name, its cookie
+  // jar one line per cookie (attributes it does not model, such as SameSite, kept in `ext`).
+  for (const std::string& cookie : response.set_cookies) writer.cookies().add(Http::Cookie::fromString(cookie));
   writer.send(static_cast<Http::Code>(response.status), response.body, Http::Mime::MediaType::fromString(content_type));
 }
 

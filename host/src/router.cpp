@@ -47,8 +47,17 @@ std::vector<std::string> split_path(std::string_view path) {
 bool Router::add(Route route) {
   if (route.pattern.empty() || route.pattern.front() != '/' || !route.handler) return false;
   route.segments = split_path(route.pattern);
+  // Two patterns that differ only in parameter names match the same paths: the second could never
+  // be reached, so it is refused like an exact duplicate.
+  auto same_shape = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (is_param(a[i]) != is_param(b[i]) || (!is_param(a[i]) && a[i] != b[i])) return false;
+    }
+    return true;
+  };
   for (const Route& existing : routes_) {
-    if (existing.method == route.method && existing.segments == route.segments) return false;
+    if (existing.method == route.method && same_shape(existing.segments, route.segments)) return false;
   }
   routes_.push_back(std::move(route));
   return true;

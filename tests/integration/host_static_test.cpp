@@ -1,0 +1,83 @@
+// Through the real host: static files with their Content-Type, and no way out of the folder.
+#include "host_test_support.h"
+
+#include <filesystem>
+
+namespace latchkey::test {
+namespace {
+
+constexpr const char* kOutside = "OUTSIDE_SECRET_CONTENT";
+
+class HostStatic : public HostTest {
+ protected:
+  void SetUp() override {
+    host.write_file("web/index.html", "<!doctype html><title>index</title>");
+    host.write_file("web/app.js", "console.log('app');");
+    host.write_file("web/style.css", "body { color: red; }");
+    host.write_file("web/sub/page.html", "<p>sub</p>");
+    host.write_file("x", kOutside);  // beside the web folder: must never be served
+    host.write_file("secret.txt", kOutside);
+    std::filesystem::create_symlink(host.dir() / "secret.txt", host.dir() / "web/link.txt");
+    std::filesystem::create_directory_symlink(host.dir(), host.dir() / "web/up");
+    start_host(R"("threads": 2, "static": {"/": "web"})");
+  }
+
+  void expect_not_served(const std::string& path) {
+    const HttpResult result = http.get(url(path));
+    EXPECT_TRUE(is_json_error(result, 404, "not_found")) << path;
+    EXPECT_EQ(result.body.find(kOutside), std::string::npos) << path << " served the outside file";
+  }
+};
+
+TEST_F(HostStatic, HtmlJsAndCssHaveTheirContentType) {
+  HttpResult result = http.get(url("/index.html"));
+  ASSERT_EQ(result.status, 200);
+  EXPECT_EQ(result.body, "<!doctype html><title>index</title>");
+  EXPECT_EQ(result.header("Content-Type").rfind("text/html", 0), 0u) << result.header("Content-Type");
+  result = http.get(url("/app.js"));
+  ASSERT_EQ(result.status, 200);
+  EXPECT_EQ(result.body, "console.log('app');");
+  EXPECT_EQ(result.header("Content-Type").rfind("text/javascript", 0), 0u) << result.header("Content-Type");
+  result = http.get(url("/style.css"));
+  ASSERT_EQ(result.status, 200);
+  EXPECT_EQ(result.header("Content-Type").rfind("text/css", 0), 0u) << result.header("Content-Type");
+}
+
+TEST_F(HostStatic, FolderServesItsIndexHtml) {
+  const HttpResult result = http.get(url("/"));
+  ASSERT_EQ(result.status, 200);
+  EXPECT_EQ(result.body, "<!doctype html><title>index</title>");
+  EXPECT_EQ(http.get(url("/sub/page.html")).body, "<p>sub</p>");
+}
+
+TEST_F(HostStatic, MissingFileIs404Json) {
+  expect_not_served("/missing.html");
+  expect_not_served("/sub/");  // a folder without index.html
+}
+
+TEST_F(HostStatic, DotDotTraversalIsRefused) {
+  expect_not_served("/../x");
+  expect_not_served("/../secret.txt");
+  expect_not_served("/sub/../../x");
+}
+
+TEST_F(HostStatic, PercentEncodedTraversalIsRefused) {
+  expect_not_served("/%2e%2e/x");
+  expect_not_served("/%2E%2E%2Fx");
+  expect_not_served("/a/..%2f..%2fx");
+  expect_not_served("/%2e%2e%2fsecret.txt");
+  expect_not_served("/sub/%2e%2e/%2e%2e/secret.txt");
+}
+
+TEST_F(HostStatic, SymlinksOutOfTheFolderAreRefused) {
+  expect_not_served("/link.txt");
+  expect_not_served("/up/secret.txt");
+  expect_not_served("/up/x");
+}
+
+TEST_F(HostStatic, RoutesStillWinOverStaticFiles) {
+  EXPECT_EQ(http.get(url("/test/fast")).body, R"({"ok":true})");
+}
+
+}  // namespace
+}  // namespace latchkey::test

@@ -1,0 +1,302 @@
+// The host's test plugin (C++): routes and filters that let the integration tests observe every
+// part of a request's way through the host. NOT for production: its authenticate-stage filter takes
+// the principal from a request header, which a real auth plugin must never do.
+//
+// Routes (all public unless said otherwise):
+//   GET  /test/fast              {"ok":true}
+//   GET  /test/sleep?ms=N        sleeps N ms (at most 2000), then {"slept_ms":N}
+//   GET  /test/sleeping          {"sleeping":K}: how many requests sit in /test/sleep right now
+//   GET  /test/throw             throws std::runtime_error out of the handler
+//   GET  /test/fail              writes a body, then returns LK_ERR_INTERNAL
+//   POST /test/echo, GET /test/items/:id   the request as JSON (see echo)
+//   GET  /test/cookies           two Set-Cookie headers and a custom header
+//   GET  /test/stage             {"default_stage_set_principal": status} seen by the default filter
+//   GET  /test/protected         protected: the principal as JSON
+//   GET  /test/admin             protected, roles ["admin"]: the principal as JSON
+// Config: {"fail_init": true} makes init fail at /fail_init; lk_plugin_check_config reports /bad
+// when {"bad": true}.
+#include <latchkey/plugin.h>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const lk_host_api* api = nullptr;
+std::atomic<int> sleeping{0};
+std::atomic<int32_t> default_stage_status{1};  // 1: the default filter has not run yet
+
+struct State {
+  lk_host* host;
+};
+
+lk_str view(const std::string& s) { return lk_str{s.data(), s.size()}; }
+lk_str lit(const char* s) { return lk_str{s, std::char_traits<char>::length(s)}; }
+std::string text(lk_str s) { return s.ptr ? std::string(s.ptr, s.len) : std::string(); }
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(Writer& w, const char* key, lk_str value, int32_t status) {
+  w.Key(key);
+  if (status == LK_OK) w.String(value.ptr ? value.ptr : "", static_cast<rapidjson::SizeType>(value.len));
+  else w.Null();
+}
+
+int32_t send_json(lk_response* res, uint32_t status, const rapidjson::StringBuffer& buffer) {
+  api->response_set_status(res, status);
+  return api->response_set_body(res, lk_str{buffer.GetString(), buffer.GetSize()});
+}
+
+int32_t fast(void*, lk_request*, lk_response* res) { return api->response_set_body(res, lit(R"({"ok":true})")); }
+
+int32_t sleep_handler(void*, lk_request* req, lk_response* res) {
+  lk_str ms_text{};
+  int ms = 0;
+  if (api->request_query(req, lit("ms"), &ms_text) == LK_OK) ms = std::atoi(text(ms_text).c_str());
+  ms = std::clamp(ms, 0, 2000);
+  ++sleeping;
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  --sleeping;
+  const std::string body = R"({"slept_ms":)" + std::to_string(ms) + "}";
+  return api->response_set_body(res, view(body));
+}
+
+int32_t sleeping_handler(void*, lk_request*, lk_response* res) {
+  const std::string body = R"({"sleeping":)" + std::to_string(sleeping.load()) + "}";
+  return api->response_set_body(res, view(body));
+}
+
+int32_t throw_handler(void*, lk_request*, lk_response*) { throw std::runtime_error("the test plugin throws"); }
+
+int32_t fail_handler(void*, lk_request*, lk_response* res) {
+  api->response_set_status(res, 200);
+  api->response_set_body(res, lit(R"({"leaked":"SHOULD_NOT_LEAK"})"));
+  return LK_ERR_INTERNAL;
+}
+
+int32_t echo(void*, lk_request* req, lk_response* res) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  lk_str value{};
+  w.StartObject();
+  int32_t status = api->request_method(req, &value);
+  put(w, "method", value, status);
+  status = api->request_path(req, &value);
+  put(w, "path", value, status);
+  status = api->request_param(req, lit("id"), &value);
+  put(w, "id", value, status);
+  status = api->request_query(req, lit("q"), &value);
+  put(w, "q", value, status);
+  status = api->request_header(req, lit("x-PROBE"), &value);
+  put(w, "probe", value, status);
+  status = api->request_cookie(req, lit("c"), &value);
+  put(w, "cookie", value, status);
+  status = api->request_body(req, &value);
+  put(w, "body", value, status);
+  status = api->request_remote_address(req, &value);
+  put(w, "remote", value, status);
+  status = api->request_local_origin(req, &value);
+  put(w, "origin", value, status);
+  uint32_t auth = 99;
+  api->request_route_auth(req, &auth);
+  w.Key("route_auth");
+  w.Uint(auth);
+  w.EndObject();
+  return send_json(res, 200, buffer);
+}
+
+int32_t cookies(void*, lk_request*, lk_response* res) {
+  api->response_add_set_cookie(res, lit("a=1; Path=/; HttpOnly"));
+  api->response_add_set_cookie(res, lit("b=2; Path=/test; SameSite=Strict"));
+  api->response_set_header(res, lit("X-Custom"), lit("first"));
+  api->response_set_header(res, lit("x-custom"), lit("second"));  // replaces the first
+  const int32_t refused = api->response_set_header(res, lit("X-Bad"), lit("a\r\nInjected: yes"));
+  const std::string body = R"({"crlf_header_status":)" + std::to_string(refused) + "}";
+  return api->response_set_body(res, view(body));
+}
+
+int32_t stage(void*, lk_request*, lk_response* res) {
+  const std::string body = R"({"default_stage_set_principal":)" + std::to_string(default_stage_status.load()) + "}";
+  return api->response_set_body(res, view(body));
+}
+
+int32_t principal_handler(void*, lk_request* req, lk_response* res) {
+  lk_principal p{};
+  p.struct_size = sizeof p;
+  const int32_t status = api->request_get_principal(req, &p);
+  if (status != LK_OK) {
+    api->response_set_status(res, 500);
+    return api->response_set_body(res, lit(R"({"error":"no principal in a protected handler"})"));
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  put(w, "subject", p.subject, LK_OK);
+  put(w, "sid", p.session_id, LK_OK);
+  w.Key("roles");
+  w.StartArray();
+  for (uint32_t i = 0; i < p.roles_count; ++i)
+    w.String(p.roles[i].ptr, static_cast<rapidjson::SizeType>(p.roles[i].len));
+  w.EndArray();
+  w.Key("claims");
+  w.RawValue(p.claims_json.ptr, p.claims_json.len, rapidjson::kObjectType);
+  w.EndObject();
+  return send_json(res, 200, buffer);
+}
+
+// TEST-ONLY fake authentication: "X-Test-User: subject;role1,role2" becomes the principal. A real
+// auth plugin verifies a token; taking identity from a plain header is exactly what must never ship.
+int32_t fake_auth_filter(void*, lk_request* req, lk_response*) {
+  lk_str header{};
+  if (api->request_header(req, lit("X-Test-User"), &header) != LK_OK) return LK_FILTER_CONTINUE;
+  const std::string value = text(header);
+  const size_t semicolon = value.find(';');
+  const std::string subject = value.substr(0, semicolon);
+  std::vector<std::string> roles;
+  if (semicolon != std::string::npos) {
+    std::string rest = value.substr(semicolon + 1);
+    size_t start = 0;
+    while (start <= rest.size()) {
+      const size_t comma = rest.find(',', start);
+      const std::string role = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!role.empty()) roles.push_back(role);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  std::vector<lk_str> role_views;
+  for (const std::string& role : roles) role_views.push_back(view(role));
+  const std::string sid = "sid-" + subject;
+  rapidjson::StringBuffer claims;
+  Writer w(claims);
+  w.StartObject();
+  w.Key("sub");
+  w.String(subject.c_str(), static_cast<rapidjson::SizeType>(subject.size()));
+  w.Key("test");
+  w.Bool(true);
+  w.EndObject();
+  lk_principal p{};
+  p.struct_size = sizeof p;
+  p.subject = view(subject);
+  p.session_id = view(sid);
+  p.roles_count = static_cast<uint32_t>(role_views.size());
+  p.roles = role_views.data();
+  p.claims_json = lk_str{claims.GetString(), claims.GetSize()};
+  return api->request_set_principal(req, &p) == LK_OK ? LK_FILTER_CONTINUE : LK_ERR_INTERNAL;
+}
+
+// A default-stage filter may not set a principal: it tries, and records what the host said.
+int32_t default_stage_filter(void*, lk_request* req, lk_response*) {
+  const std::string intruder = "intruder";
+  lk_principal p{};
+  p.struct_size = sizeof p;
+  p.subject = view(intruder);
+  default_stage_status = api->request_set_principal(req, &p);
+  return LK_FILTER_CONTINUE;
+}
+
+void destroy(void* state) {
+  auto* s = static_cast<State*>(state);
+  api->log(s->host, LK_LOG_INFO, lit("test plugin destroyed"));
+  delete s;
+}
+
+bool flag(const rapidjson::Document& config, const char* name) {
+  return config.IsObject() && config.HasMember(name) && config[name].IsBool() && config[name].GetBool();
+}
+
+rapidjson::Document parse(lk_str config) {
+  rapidjson::Document document;
+  document.Parse(config.ptr ? config.ptr : "{}", config.ptr ? config.len : 2);
+  return document;
+}
+
+int32_t add_route(lk_host* host, const char* method, const char* path, lk_handler_fn handler, uint32_t auth,
+                  const std::vector<lk_str>& roles = {}) {
+  lk_route route{};
+  route.struct_size = sizeof route;
+  route.method = lit(method);
+  route.path = lit(path);
+  route.handler = handler;
+  route.auth = auth;
+  route.roles_count = static_cast<uint32_t>(roles.size());
+  route.roles = roles.empty() ? nullptr : roles.data();
+  return api->register_route(host, &route);
+}
+
+}  // namespace
+
+extern "C" {
+
+LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {
+  static const lk_plugin_info info = LK_PLUGIN_INFO("test", "0.0.1");
+  return &info;
+}
+
+LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* host_api, lk_host* host, lk_str config) {
+  if (flag(parse(config), "bad")) {
+    host_api->report_config_error(host, lit("/bad"), lit("the test plugin refuses bad: true"));
+    return LK_ERR_CONFIG;
+  }
+  return LK_OK;
+}
+
+LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* host_api, lk_host* host, lk_str config,
+                                        lk_plugin_instance* out) {
+  api = host_api;
+  if (flag(parse(config), "fail_init")) {
+    api->report_config_error(host, lit("/fail_init"), lit("asked to fail"));
+    return LK_ERR_CONFIG;
+  }
+  const std::vector<lk_str> admin = {lit("admin")};
+  const struct {
+    const char* method;
+    const char* path;
+    lk_handler_fn handler;
+    uint32_t auth;
+  } routes[] = {
+      {"GET", "/test/fast", fast, LK_AUTH_PUBLIC},
+      {"GET", "/test/sleep", sleep_handler, LK_AUTH_PUBLIC},
+      {"GET", "/test/sleeping", sleeping_handler, LK_AUTH_PUBLIC},
+      {"GET", "/test/throw", throw_handler, LK_AUTH_PUBLIC},
+      {"GET", "/test/fail", fail_handler, LK_AUTH_PUBLIC},
+      {"POST", "/test/echo", echo, LK_AUTH_PUBLIC},
+      {"GET", "/test/items/:id", echo, LK_AUTH_PUBLIC},
+      {"GET", "/test/cookies", cookies, LK_AUTH_PUBLIC},
+      {"GET", "/test/stage", stage, LK_AUTH_PUBLIC},
+      {"GET", "/test/protected", principal_handler, LK_AUTH_REQUIRED},
+  };
+  for (const auto& r : routes) {
+    if (int32_t status = add_route(host, r.method, r.path, r.handler, r.auth); status != LK_OK) return status;
+  }
+  if (int32_t status = add_route(host, "GET", "/test/admin", principal_handler, LK_AUTH_REQUIRED, admin);
+      status != LK_OK)
+    return status;
+
+  lk_filter filter{};
+  filter.struct_size = sizeof filter;
+  filter.stage = LK_STAGE_AUTHENTICATE;
+  filter.name = lit("test-fake-auth");
+  filter.filter = fake_auth_filter;
+  if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
+  filter.stage = LK_STAGE_DEFAULT;
+  filter.name = lit("test-default-stage");
+  filter.filter = default_stage_filter;
+  if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
+
+  out->state = new State{host};
+  out->destroy = destroy;
+  return LK_OK;
+}
+
+}  // extern "C"
