@@ -1,0 +1,72 @@
+// base64url.h: one canonical encoding per byte string, nothing else accepted.
+#include "jwt/base64url.h"
+
+#include <gtest/gtest.h>
+
+namespace latchkey::jwt {
+namespace {
+
+std::vector<std::uint8_t> bytes(std::string_view text) { return {text.begin(), text.end()}; }
+
+TEST(JwtBase64Url, EncodesWithoutPaddingInTheUrlAlphabet) {
+  EXPECT_EQ(base64url_encode(std::string_view("")), "");
+  EXPECT_EQ(base64url_encode(std::string_view("f")), "Zg");
+  EXPECT_EQ(base64url_encode(std::string_view("fo")), "Zm8");
+  EXPECT_EQ(base64url_encode(std::string_view("foo")), "Zm9v");
+  const std::vector<std::uint8_t> high = {0xfb, 0xff, 0xbf};
+  EXPECT_EQ(base64url_encode(high), "-_-_");
+}
+
+TEST(JwtBase64Url, RoundTripsEveryLength) {
+  std::vector<std::uint8_t> data;
+  for (int n = 0; n < 70; ++n) {
+    EXPECT_EQ(base64url_decode(base64url_encode(data)), data) << n;
+    data.push_back(static_cast<std::uint8_t>(n * 37 + 11));
+  }
+}
+
+TEST(JwtBase64Url, DecodesTheUrlAlphabet) {
+  EXPECT_EQ(base64url_decode("-_-_"), (std::vector<std::uint8_t>{0xfb, 0xff, 0xbf}));
+  EXPECT_EQ(base64url_decode("Zm8"), bytes("fo"));
+  EXPECT_EQ(base64url_decode(""), bytes(""));
+}
+
+TEST(JwtBase64Url, RefusesPadding) {
+  EXPECT_FALSE(base64url_decode("Zg=="));
+  EXPECT_FALSE(base64url_decode("Zm8="));
+  EXPECT_FALSE(base64url_decode("Zm9v===="));
+  EXPECT_FALSE(base64url_decode("Zg="));
+}
+
+TEST(JwtBase64Url, RefusesTheStandardAlphabetsPlusAndSlash) {
+  EXPECT_FALSE(base64url_decode("+/+/"));
+  EXPECT_FALSE(base64url_decode("Zm+v"));
+  EXPECT_FALSE(base64url_decode("Zm/v"));
+}
+
+TEST(JwtBase64Url, RefusesWhitespaceAnywhere) {
+  for (const char* text : {" Zm9v", "Zm9v ", "Zm 9v", "Zm\n9v", "Zm\t9v", "Zm9v\r\n"}) {
+    EXPECT_FALSE(base64url_decode(text)) << text;
+  }
+}
+
+TEST(JwtBase64Url, RefusesNonCanonicalTrailingBits) {
+  // "Zg" is the one encoding of "f"; "Zh".."Zv" decode to "f" too in lenient decoders.
+  EXPECT_TRUE(base64url_decode("Zg"));
+  EXPECT_FALSE(base64url_decode("Zh"));
+  EXPECT_FALSE(base64url_decode("Zv"));
+  EXPECT_TRUE(base64url_decode("Zm8"));
+  EXPECT_FALSE(base64url_decode("Zm9"));
+  EXPECT_FALSE(base64url_decode("Zm_"));
+}
+
+TEST(JwtBase64Url, RefusesImpossibleLengthAndOtherCharacters) {
+  EXPECT_FALSE(base64url_decode("Z"));
+  EXPECT_FALSE(base64url_decode("Zm9vY"));
+  EXPECT_FALSE(base64url_decode("Zm9v."));
+  EXPECT_FALSE(base64url_decode(std::string_view("Zm\0v", 4)));
+  EXPECT_FALSE(base64url_decode("Zm9\xC3\xA9"));
+}
+
+}  // namespace
+}  // namespace latchkey::jwt

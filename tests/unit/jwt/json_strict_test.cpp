@@ -1,0 +1,64 @@
+// json_strict.h: one object, no duplicate names, bounded depth, clean bytes.
+#include "jwt/json_strict.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace latchkey::jwt {
+namespace {
+
+bool accepted(std::string_view text, std::size_t depth = 8) {
+  return parse_json_object(text, depth).has_value();
+}
+
+TEST(JwtJsonStrict, AcceptsAnObjectWithNestedValues) {
+  const auto doc = parse_json_object(R"({"a":1,"b":["x",{"c":null}],"d":{"a":2}})", 8);
+  ASSERT_TRUE(doc);
+  EXPECT_EQ((*doc)["a"].GetInt(), 1);
+}
+
+TEST(JwtJsonStrict, RefusesAnythingButOneObject) {
+  for (const char* text : {"", "[]", "1", "\"x\"", "null", "{} {}", "{},", "{", "{\"a\":1}x"}) {
+    EXPECT_FALSE(accepted(text)) << text;
+  }
+}
+
+TEST(JwtJsonStrict, RefusesDuplicateMemberNames) {
+  EXPECT_FALSE(accepted(R"({"a":1,"a":2})"));
+  EXPECT_FALSE(accepted(R"({"alg":"HS256","alg":"none"})"));
+  EXPECT_FALSE(accepted(R"({"x":{"b":1,"b":1}})"));
+  EXPECT_FALSE(accepted(R"({"x":[{"b":1,"b":1}]})"));
+}
+
+TEST(JwtJsonStrict, RefusesDuplicatesSpelledWithEscapes) {
+  EXPECT_FALSE(accepted(R"({"alg":"HS256","\u0061lg":"none"})"));
+}
+
+TEST(JwtJsonStrict, AllowsTheSameNameInSiblingObjects) {
+  EXPECT_TRUE(accepted(R"({"x":{"a":1},"y":{"a":1}})"));
+}
+
+TEST(JwtJsonStrict, RefusesNestingBeyondTheLimit) {
+  EXPECT_TRUE(accepted(R"({"a":[[1]]})", 3));
+  EXPECT_FALSE(accepted(R"({"a":[[[1]]]})", 3));
+  const std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_FALSE(accepted(deep));
+}
+
+TEST(JwtJsonStrict, RefusesNulBytesAndInvalidUtf8) {
+  EXPECT_FALSE(accepted(std::string_view("{}\0junk", 7)));
+  EXPECT_FALSE(accepted(std::string_view("{\"a\":\"\0\"}", 8)));
+  EXPECT_FALSE(accepted("{\"a\":\"\xC3\x28\"}"));
+  EXPECT_FALSE(accepted("{\"a\":\"\xFF\"}"));
+}
+
+TEST(JwtJsonStrict, RefusesNonStandardNumbers) {
+  EXPECT_FALSE(accepted(R"({"a":NaN})"));
+  EXPECT_FALSE(accepted(R"({"a":Infinity})"));
+  EXPECT_FALSE(accepted(R"({"a":1e400})"));
+  EXPECT_FALSE(accepted(R"({"a":01})"));
+}
+
+}  // namespace
+}  // namespace latchkey::jwt
