@@ -1,0 +1,87 @@
+// Argon2id hashing through Botan, behind a concurrency limit (see hasher.h).
+#include "password/hasher.h"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <thread>
+
+#include <botan/argon2.h>
+#include <botan/system_rng.h>
+
+#include "password/encoded_hash.h"
+
+namespace latchkey::password {
+
+namespace {
+
+constexpr std::uint8_t argon2id = 2;  // Botan's `y` for Argon2id
+constexpr std::size_t salt_bytes = 16;
+constexpr std::size_t output_bytes = 32;
+
+std::string generate(std::string_view password, const Parameters& parameters) {
+  return Botan::argon2_generate_pwhash(password.data(), password.size(), Botan::system_rng(),
+                                       parameters.parallelism, parameters.memory_kib,
+                                       parameters.iterations, argon2id, salt_bytes, output_bytes);
+}
+
+// A password nobody knows, so that the dummy hash can never be matched.
+std::string random_password() {
+  std::array<std::uint8_t, 32> bytes{};
+  Botan::system_rng().randomize(bytes.data(), bytes.size());
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Parameters checked(const Parameters& parameters) {
+  if (!is_supported(parameters))
+    throw std::invalid_argument("password: unsupported Argon2 parameters");
+  return parameters;
+}
+
+unsigned checked_slots(unsigned max_concurrent) {
+  if (max_concurrent == 0) throw std::invalid_argument("password: max_concurrent must be >= 1");
+  return max_concurrent;
+}
+
+}  // namespace
+
+unsigned default_max_concurrent() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+Hasher::Hasher(Parameters parameters, unsigned max_concurrent)
+    : parameters_(checked(parameters)),
+      limit_(checked_slots(max_concurrent)),
+      dummy_hash_(generate(random_password(), parameters_)) {}
+
+std::string Hasher::hash(std::string_view password) const {
+  const auto slot = limit_.acquire();
+  ++computations_;
+  return generate(password, parameters_);
+}
+
+bool Hasher::verify(std::string_view password, std::string_view encoded) const {
+  // Parsed first so that Botan never sees parameters we would not accept (its parser throws on
+  // some malformed input and would allocate whatever memory a stored string asks for).
+  if (!parse_encoded_hash(encoded)) return verify_dummy(password);
+  return check(password, std::string(encoded));
+}
+
+bool Hasher::verify_dummy(std::string_view password) const {
+  (void)check(password, dummy_hash_);
+  return false;
+}
+
+bool Hasher::check(std::string_view password, const std::string& encoded) const {
+  const auto slot = limit_.acquire();
+  ++computations_;
+  return Botan::argon2_check_pwhash(password.data(), password.size(), encoded);
+}
+
+bool Hasher::needs_rehash(std::string_view encoded) const {
+  const auto stored = parse_encoded_hash(encoded);
+  return !stored || stored->algorithm != "argon2id" || stored->parameters != parameters_ ||
+         stored->salt_bytes != salt_bytes || stored->hash_bytes != output_bytes;
+}
+
+HasherStats Hasher::stats() const { return {computations_.load(), limit_.peak_in_flight()}; }
+
+}  // namespace latchkey::password
