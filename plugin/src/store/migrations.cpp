@@ -1,0 +1,155 @@
+// Migrations: find the files, take the backend's lock, apply what is missing, record it.
+#include "store/migrations.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace latchkey::store {
+namespace {
+
+struct MigrationFile {
+    std::string version;  // file name without .sql
+    std::filesystem::path path;
+    long number = 0;
+};
+
+std::vector<MigrationFile> find_migrations(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) throw MigrationError("no migrations folder " + dir.string());
+    static const std::regex name_pattern("([0-9]+)_[A-Za-z0-9_-]+\\.sql");
+    std::vector<MigrationFile> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        std::smatch match;
+        if (!entry.is_regular_file() || !std::regex_match(name, match, name_pattern)) continue;
+        files.push_back({entry.path().stem().string(), entry.path(), std::stol(match[1].str())});
+    }
+    std::sort(files.begin(), files.end(), [](const MigrationFile& a, const MigrationFile& b) {
+        return a.number != b.number ? a.number < b.number : a.version < b.version;
+    });
+    if (files.empty()) throw MigrationError("no NNN_name.sql files in " + dir.string());
+    return files;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw MigrationError("cannot read " + path.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::set<std::string> applied_versions(soci::session& sql) {
+    std::set<std::string> versions;
+    soci::rowset<std::string> rows = (sql.prepare << "SELECT version FROM schema_migrations");
+    for (const auto& version : rows) versions.insert(version);
+    return versions;
+}
+
+void lock(soci::session& sql, Backend backend) {
+    switch (backend) {
+        case Backend::sqlite:
+            sql << "BEGIN IMMEDIATE";  // one write transaction for the whole run
+            break;
+        case Backend::postgresql:
+            sql << "SELECT pg_advisory_lock(7461626306520175)";
+            break;
+        case Backend::mysql: {
+            int got = 0;
+            soci::indicator ind = soci::i_ok;
+            sql << "SELECT GET_LOCK(CONCAT('latchkey.migrate.', DATABASE()), 60)", soci::into(got, ind);
+            if (ind != soci::i_ok || got != 1) throw StoreUnavailable("timed out waiting for the migration lock");
+            break;
+        }
+    }
+}
+
+void unlock(soci::session& sql, Backend backend) {
+    switch (backend) {
+        case Backend::sqlite: break;  // COMMIT or ROLLBACK ends it
+        case Backend::postgresql: sql << "SELECT pg_advisory_unlock(7461626306520175)"; break;
+        case Backend::mysql: sql << "SELECT RELEASE_LOCK(CONCAT('latchkey.migrate.', DATABASE()))"; break;
+    }
+}
+
+}  // namespace
+
+std::filesystem::path default_schemas_dir() { return LATCHKEY_SCHEMAS_DIR; }
+
+std::vector<std::string> split_sql_statements(std::string_view sql) {
+    std::vector<std::string> statements;
+    std::string current;
+    bool in_quote = false;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (!in_quote && c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            while (i < sql.size() && sql[i] != '\n') ++i;
+            current += '\n';
+            continue;
+        }
+        if (c == '\'') in_quote = !in_quote;
+        if (!in_quote && c == ';') {
+            statements.push_back(current);
+            current.clear();
+            continue;
+        }
+        current += c;
+    }
+    statements.push_back(current);
+    const auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; };
+    std::erase_if(statements, blank);
+    for (auto& s : statements) {
+        s.erase(0, s.find_first_not_of(" \t\r\n"));
+        s.erase(s.find_last_not_of(" \t\r\n") + 1);
+    }
+    return statements;
+}
+
+std::vector<std::string> migrate(Database& db, const std::filesystem::path& schemas_dir) {
+    const Backend backend = db.backend();
+    const auto files = find_migrations(schemas_dir / std::string(backend_name(backend)));
+    std::vector<std::string> applied;
+    std::string current = "schema_migrations";
+    try {
+        db.run([&](soci::session& sql) {
+            lock(sql, backend);
+            try {
+                sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       "version VARCHAR(255) NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)";
+                const auto done = applied_versions(sql);
+                for (const auto& file : files) {
+                    if (done.count(file.version) != 0) continue;
+                    current = file.path.string();
+                    const auto statements = split_sql_statements(read_file(file.path));
+                    if (backend == Backend::postgresql) sql.begin();
+                    for (const auto& statement : statements) sql << statement;
+                    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch()).count();
+                    sql << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)",
+                        soci::use(file.version), soci::use(now);
+                    if (backend == Backend::postgresql) sql.commit();
+                    applied.push_back(file.version);
+                }
+                if (backend == Backend::sqlite) sql << "COMMIT";
+            } catch (...) {
+                try {
+                    if (backend != Backend::mysql) sql.rollback();
+                    unlock(sql, backend);
+                } catch (const std::exception&) {
+                    // the connection is gone; the server drops its locks with it
+                }
+                throw;
+            }
+            unlock(sql, backend);
+        });
+    } catch (const soci::soci_error& e) {
+        throw MigrationError("migration " + current + " failed: " + e.what());
+    }
+    return applied;
+}
+
+}  // namespace latchkey::store

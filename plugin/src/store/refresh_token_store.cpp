@@ -1,0 +1,80 @@
+// RefreshTokenStore: insert and the atomic consume.
+#include "store/refresh_token_store.h"
+
+#include "store/sql_values.h"
+
+namespace latchkey::store {
+namespace {
+
+struct TokenRow {
+    ConsumeResult result;
+    std::int64_t expires_at = 0;
+    bool session_revoked = false;
+};
+
+std::optional<TokenRow> read_token(soci::session& sql, const std::string& hash) {
+    TokenRow row;
+    long long expires_at = 0, used_at = 0, session_expires_at = 0, revoked_at = 0;
+    soci::indicator used_ind = soci::i_ok, revoked_ind = soci::i_ok;
+    sql << "SELECT r.session_id, r.expires_at, r.used_at, s.user_id, s.expires_at, s.revoked_at "
+           "FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = :hash",
+        soci::into(row.result.session_id), soci::into(expires_at), soci::into(used_at, used_ind),
+        soci::into(row.result.user_id), soci::into(session_expires_at), soci::into(revoked_at, revoked_ind),
+        soci::use(hash);
+    if (!sql.got_data()) return std::nullopt;
+    row.expires_at = expires_at;
+    row.result.session_expires_at = session_expires_at;
+    row.result.used_at = nullable(used_at, used_ind);
+    row.session_revoked = revoked_ind == soci::i_ok;
+    return row;
+}
+
+}  // namespace
+
+void RefreshTokenStore::insert(const NewRefreshToken& token) {
+    const std::string parent = token.parent_hash.value_or("");
+    soci::indicator parent_ind = token.parent_hash ? soci::i_ok : soci::i_null;
+    const long long created_at = token.created_at, expires_at = token.expires_at;
+    db_.run([&](soci::session& sql) {
+        sql << "INSERT INTO refresh_tokens (token_hash, session_id, parent_hash, created_at, expires_at) "
+               "VALUES (:hash, :session_id, :parent_hash, :created_at, :expires_at)",
+            soci::use(token.token_hash), soci::use(token.session_id), soci::use(parent, parent_ind),
+            soci::use(created_at), soci::use(expires_at);
+    });
+}
+
+ConsumeResult RefreshTokenStore::consume(std::string_view token_hash, std::int64_t now) {
+    const std::string hash(token_hash);
+    const long long at = now;
+    return db_.run([&](soci::session& sql) {
+        auto row = read_token(sql, hash);
+        if (!row) return ConsumeResult{};
+        ConsumeResult result = row->result;
+        if (row->session_revoked) {
+            result.outcome = ConsumeOutcome::session_revoked;
+            return result;
+        }
+        if (result.used_at) {
+            result.outcome = ConsumeOutcome::already_used;
+            return result;
+        }
+        if (now >= row->expires_at || now >= result.session_expires_at) {
+            result.outcome = ConsumeOutcome::expired;
+            return result;
+        }
+        // The one winner: whoever's UPDATE matches the row while used_at is still NULL.
+        soci::statement st = (sql.prepare << "UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL",
+                              soci::use(at), soci::use(hash));
+        st.execute(true);
+        if (st.get_affected_rows() == 1) {
+            result.outcome = ConsumeOutcome::consumed;
+            return result;
+        }
+        const auto after = read_token(sql, hash);
+        result.outcome = ConsumeOutcome::already_used;
+        result.used_at = after ? after->result.used_at : std::nullopt;
+        return result;
+    });
+}
+
+}  // namespace latchkey::store

@@ -1,0 +1,116 @@
+// SessionStore: SQL for the sessions table.
+#include "store/session_store.h"
+
+#include "store/sql_values.h"
+#include "store/token_hash.h"
+
+namespace latchkey::store {
+namespace {
+
+const std::string session_columns = "SELECT id, user_id, created_at, last_used_at, expires_at, revoked_at FROM sessions";
+
+std::vector<Session> select_sessions(soci::session& sql, const std::string& where, const std::string& value) {
+    Session row;
+    long long created_at = 0, last_used_at = 0, expires_at = 0, revoked_at = 0;
+    soci::indicator revoked_ind = soci::i_ok;
+    soci::statement st = (sql.prepare << session_columns + where, soci::into(row.id), soci::into(row.user_id),
+                          soci::into(created_at), soci::into(last_used_at), soci::into(expires_at),
+                          soci::into(revoked_at, revoked_ind), soci::use(value));
+    st.execute();
+    std::vector<Session> sessions;
+    while (st.fetch()) {
+        Session s = row;
+        s.created_at = created_at;
+        s.last_used_at = last_used_at;
+        s.expires_at = expires_at;
+        s.revoked_at = nullable(revoked_at, revoked_ind);
+        sessions.push_back(std::move(s));
+    }
+    return sessions;
+}
+
+}  // namespace
+
+Session SessionStore::create(std::string_view user_id, std::int64_t now, std::int64_t expires_at) {
+    Session session{new_id(), std::string(user_id), now, now, expires_at, std::nullopt};
+    const long long created = now, expires = expires_at;
+    db_.run([&](soci::session& sql) {
+        sql << "INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at) "
+               "VALUES (:id, :user_id, :created_at, :last_used_at, :expires_at)",
+            soci::use(session.id), soci::use(session.user_id), soci::use(created), soci::use(created), soci::use(expires);
+    });
+    return session;
+}
+
+std::optional<Session> SessionStore::find(std::string_view id) {
+    const std::string key(id);
+    auto sessions = db_.run([&](soci::session& sql) { return select_sessions(sql, " WHERE id = :id", key); });
+    if (sessions.empty()) return std::nullopt;
+    return std::move(sessions.front());
+}
+
+std::vector<Session> SessionStore::list_for_user(std::string_view user_id) {
+    const std::string key(user_id);
+    return db_.run([&](soci::session& sql) {
+        return select_sessions(sql, " WHERE user_id = :user_id ORDER BY created_at DESC, id", key);
+    });
+}
+
+bool SessionStore::touch(std::string_view id, std::int64_t now) {
+    const std::string key(id);
+    const long long at = now;
+    return db_.run([&](soci::session& sql) {
+        soci::statement st = (sql.prepare << "UPDATE sessions SET last_used_at = :now WHERE id = :id", soci::use(at), soci::use(key));
+        st.execute(true);
+        return st.get_affected_rows() > 0;
+    });
+}
+
+bool SessionStore::revoke(std::string_view id, std::int64_t now) {
+    const std::string key(id);
+    const long long at = now;
+    return db_.run([&](soci::session& sql) {
+        soci::statement st = (sql.prepare << "UPDATE sessions SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
+                              soci::use(at), soci::use(key));
+        st.execute(true);
+        return st.get_affected_rows() == 1;
+    });
+}
+
+std::int64_t SessionStore::revoke_all_for_user(std::string_view user_id, std::int64_t now,
+                                               std::optional<std::string_view> except_id) {
+    const std::string user(user_id), except(except_id.value_or(""));
+    const long long at = now;
+    return db_.run([&](soci::session& sql) {
+        const std::string update = "UPDATE sessions SET revoked_at = :now WHERE user_id = :user_id AND revoked_at IS NULL";
+        soci::statement st = except_id ? (sql.prepare << update + " AND id <> :except", soci::use(at), soci::use(user), soci::use(except))
+                                       : (sql.prepare << update, soci::use(at), soci::use(user));
+        st.execute(true);
+        return static_cast<std::int64_t>(st.get_affected_rows());
+    });
+}
+
+bool SessionStore::is_revoked(std::string_view id) {
+    const std::string key(id);
+    return db_.run([&](soci::session& sql) {
+        int active = 0;
+        sql << "SELECT COUNT(*) FROM sessions WHERE id = :id AND revoked_at IS NULL", soci::into(active), soci::use(key);
+        return active == 0;
+    });
+}
+
+std::vector<RevokedSession> SessionStore::revoked_since(std::int64_t since) {
+    const long long from = since;
+    return db_.run([&](soci::session& sql) {
+        std::vector<RevokedSession> revoked;
+        std::string id;
+        long long at = 0;
+        soci::statement st = (sql.prepare << "SELECT id, revoked_at FROM sessions WHERE revoked_at >= :since ORDER BY revoked_at",
+                              soci::into(id), soci::into(at), soci::use(from));
+        st.execute();
+        while (st.fetch()) revoked.push_back({id, at});
+        return revoked;
+    });
+}
+
+}  // namespace latchkey::store

@@ -1,0 +1,53 @@
+// Migrations: applied once, idempotent, and safe when two hosts migrate at the same moment.
+#include <future>
+#include <latch>
+
+#include "store/migrations.h"
+#include "test_database.h"
+
+namespace latchkey::store::testing {
+namespace {
+
+class Migrations : public StoreTest {
+protected:
+    bool migrate_in_setup() const override { return false; }
+};
+
+TEST_P(Migrations, SecondRunAppliesNothing) {
+    EXPECT_EQ(migrate(db(), default_schemas_dir()), std::vector<std::string>{"001_init"});
+    EXPECT_TRUE(migrate(db(), default_schemas_dir()).empty());
+    int count = 0;
+    db().run([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM schema_migrations", soci::into(count); });
+    EXPECT_EQ(count, 1);
+}
+
+TEST_P(Migrations, TwoHostsMigratingAtOnceApplyEachFileOnce) {
+    auto host_a = open(1), host_b = open(1);
+    std::latch start(2);
+    const auto run = [&](Database& host) {
+        start.arrive_and_wait();
+        return migrate(host, default_schemas_dir());
+    };
+    auto a = std::async(std::launch::async, run, std::ref(*host_a));
+    auto b = std::async(std::launch::async, run, std::ref(*host_b));
+    const auto applied_a = a.get(), applied_b = b.get();
+    EXPECT_EQ(applied_a.size() + applied_b.size(), 1u);
+    EXPECT_TRUE(migrate(db(), default_schemas_dir()).empty());
+}
+
+TEST_P(Migrations, MissingSchemasFolderIsAMigrationError) {
+    EXPECT_THROW(migrate(db(), "/nonexistent/schemas"), MigrationError);
+}
+
+TEST(MigrationFiles, StatementsSplitAtSemicolonsOutsideQuotesAndComments) {
+    const auto statements = split_sql_statements("-- a; comment\nCREATE TABLE a (x TEXT DEFAULT ';');\n\nCREATE INDEX i ON a (x); -- end;\n");
+    ASSERT_EQ(statements.size(), 2u);
+    EXPECT_EQ(statements[0], "CREATE TABLE a (x TEXT DEFAULT ';')");
+    EXPECT_EQ(statements[1], "CREATE INDEX i ON a (x)");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Migrations,
+                         ::testing::Values(Backend::sqlite, Backend::postgresql, Backend::mysql), backend_param_name);
+
+}  // namespace
+}  // namespace latchkey::store::testing

@@ -1,0 +1,83 @@
+// SessionStore: create, touch, revoke one, revoke all but the current, the revocation feed.
+#include "store/session_store.h"
+
+#include "store/user_store.h"
+#include "test_database.h"
+
+namespace latchkey::store::testing {
+namespace {
+
+using Sessions = StoreTest;
+
+std::string make_user(Database& db, const std::string& email) {
+    NewUser user;
+    user.email = email;
+    user.created_at = now_seconds();
+    return UserStore(db).create(user).id;
+}
+
+TEST_P(Sessions, CreateFindAndTouch) {
+    SessionStore sessions(db());
+    const auto user = make_user(db(), "s1@example.com");
+    const auto session = sessions.create(user, 100, 1000);
+    const auto found = sessions.find(session.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->user_id, user);
+    EXPECT_EQ(found->created_at, 100);
+    EXPECT_EQ(found->expires_at, 1000);
+    EXPECT_FALSE(found->revoked_at);
+    EXPECT_TRUE(sessions.touch(session.id, 150));
+    EXPECT_EQ(sessions.find(session.id)->last_used_at, 150);
+    EXPECT_FALSE(sessions.touch("unknown", 150));
+    EXPECT_FALSE(sessions.find("unknown"));
+}
+
+TEST_P(Sessions, RevokeEndsTheSessionOnce) {
+    SessionStore sessions(db());
+    const auto session = sessions.create(make_user(db(), "s2@example.com"), 100, 1000);
+    EXPECT_FALSE(sessions.is_revoked(session.id));
+    EXPECT_TRUE(sessions.revoke(session.id, 200));
+    EXPECT_FALSE(sessions.revoke(session.id, 300));
+    EXPECT_TRUE(sessions.is_revoked(session.id));
+    EXPECT_EQ(sessions.find(session.id)->revoked_at, 200);
+}
+
+TEST_P(Sessions, UnknownSessionCountsAsRevoked) {
+    EXPECT_TRUE(SessionStore(db()).is_revoked("no-such-session"));
+}
+
+TEST_P(Sessions, RevokeAllExceptCurrentKeepsOnlyCurrent) {
+    SessionStore sessions(db());
+    const auto user = make_user(db(), "s3@example.com"), other = make_user(db(), "s4@example.com");
+    const auto current = sessions.create(user, 100, 1000);
+    const auto a = sessions.create(user, 101, 1000), b = sessions.create(user, 102, 1000);
+    const auto others = sessions.create(other, 103, 1000);
+    EXPECT_EQ(sessions.revoke_all_for_user(user, 200, current.id), 2);
+    EXPECT_FALSE(sessions.is_revoked(current.id));
+    EXPECT_TRUE(sessions.is_revoked(a.id));
+    EXPECT_TRUE(sessions.is_revoked(b.id));
+    EXPECT_FALSE(sessions.is_revoked(others.id));
+    EXPECT_EQ(sessions.revoke_all_for_user(user, 300), 1);
+    EXPECT_TRUE(sessions.is_revoked(current.id));
+    EXPECT_EQ(sessions.list_for_user(user).size(), 3u);
+}
+
+TEST_P(Sessions, RevokedSinceListsRecentRevocations) {
+    SessionStore sessions(db());
+    const auto user = make_user(db(), "s5@example.com");
+    const auto old_one = sessions.create(user, 100, 1000), new_one = sessions.create(user, 100, 1000);
+    sessions.create(user, 100, 1000);
+    sessions.revoke(old_one.id, 200);
+    sessions.revoke(new_one.id, 300);
+    const auto revoked = sessions.revoked_since(250);
+    ASSERT_EQ(revoked.size(), 1u);
+    EXPECT_EQ(revoked[0].id, new_one.id);
+    EXPECT_EQ(revoked[0].revoked_at, 300);
+    EXPECT_EQ(sessions.revoked_since(0).size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Sessions, ::testing::Values(Backend::sqlite, Backend::postgresql, Backend::mysql),
+                         backend_param_name);
+
+}  // namespace
+}  // namespace latchkey::store::testing
