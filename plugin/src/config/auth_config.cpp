@@ -1,0 +1,210 @@
+// Parses the auth config section by section; the checks here are the ones --check-config reports.
+#include "config/auth_config.h"
+
+#include "jwt/algorithm.h"
+#include "jwt/key.h"
+#include "password/encoding.h"
+#include "password/parameters.h"
+#include "password/policy.h"
+#include "store/database_url.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <filesystem>
+
+namespace latchkey::config {
+namespace {
+
+bool is_path_prefix(const std::string& prefix) {
+  return !prefix.empty() && prefix.front() == '/' && (prefix.size() == 1 || prefix.back() != '/') &&
+         prefix.find("//") == std::string::npos && prefix.find_first_of("?#: ") == std::string::npos;
+}
+
+void read_database(JsonReader reader, DatabaseConfig& db, const std::string& config_dir) {
+  reader.read("url", db.url);
+  reader.read("pool_size", db.pool_size, 1, 256);
+  reader.read("auto_migrate", db.auto_migrate);
+  const auto parsed = store::parse_database_url(db.url, config_dir);
+  if (!parsed.url) reader.error("url", parsed.error);
+}
+
+void read_routes(JsonReader reader, RoutesConfig& routes) {
+  reader.read("prefix", routes.prefix);
+  reader.read("me_alias", routes.me_alias);
+  reader.read("unauthorized_status", routes.unauthorized_status, 400, 499);
+  if (!is_path_prefix(routes.prefix) || routes.prefix == "/")
+    reader.error("prefix", "must be a path like /api/auth (no trailing slash)");
+  if (!routes.me_alias.empty() && !is_path_prefix(routes.me_alias))
+    reader.error("me_alias", "must be a path like /api/me, or \"\" for none");
+}
+
+// Checks that a key loads exactly as the plugin will load it at init.
+void check_key(JsonReader& reader, const char* key, const jwt::KeyResult& loaded) {
+  if (!loaded.key) reader.error(key, loaded.error);
+}
+
+void read_verify_keys(JsonReader& reader, TokensConfig& tokens, const AuthConfig& config) {
+  const std::string base = reader.pointer_to("verify_keys");
+  size_t index = 0;
+  for (const rapidjson::Value* item : reader.array("verify_keys")) {
+    VerifyKeyConfig key;
+    JsonReader entry(item, base + "/" + std::to_string(index++), reader.errors());
+    entry.read("kid", key.kid);
+    entry.read("file", key.file);
+    entry.read("secret", key.secret);
+    if (key.file.has_value() == key.secret.has_value()) {
+      entry.error("file", "give exactly one of file or secret");
+    } else if (key.secret) {
+      if (key.kid.empty()) entry.error("kid", "a secret verify key needs its kid");
+      check_key(entry, "secret", jwt::Key::from_hmac_secret(*key.secret, key.kid));
+    } else {
+      const std::string path = config.resolve(*key.file);
+      auto loaded = jwt::Key::from_public_pem_file(path, key.kid);
+      if (!loaded.key) loaded = jwt::Key::from_private_pem_file(path, key.kid);
+      check_key(entry, "file", loaded);
+    }
+    tokens.verify_keys.push_back(std::move(key));
+  }
+}
+
+void read_tokens(JsonReader reader, TokensConfig& tokens, const AuthConfig& config) {
+  reader.read("issuer", tokens.issuer);
+  reader.read("audience", tokens.audience);
+  reader.read("algorithm", tokens.algorithm);
+  reader.read("secret", tokens.secret);
+  reader.read("private_key_file", tokens.private_key_file);
+  reader.read("access_ttl_seconds", tokens.access_ttl_seconds, 10, 86400);
+  reader.read("refresh_ttl_seconds", tokens.refresh_ttl_seconds, 60, 31536000);
+  reader.read("session_max_seconds", tokens.session_max_seconds, 60, 31536000);
+  reader.read("refresh_reuse_grace_seconds", tokens.refresh_reuse_grace_seconds, 0, 300);
+  reader.read("leeway_seconds", tokens.leeway_seconds, 0, 300);
+  reader.read("revocation_cache_ms", tokens.revocation_cache_ms, 0, 60000);
+  reader.read("refresh_in_body", tokens.refresh_in_body);
+  read_verify_keys(reader, tokens, config);
+  if (tokens.issuer.empty()) reader.error("issuer", "must not be empty");
+  if (tokens.audience.empty()) reader.error("audience", "must not be empty");
+
+  const auto algorithm = jwt::parse_algorithm(tokens.algorithm);
+  if (!algorithm) {
+    reader.error("algorithm", "must be HS256, EdDSA or ES256 (\"" + tokens.algorithm + "\" is not allowed)");
+  } else if (*algorithm == jwt::Algorithm::HS256) {
+    if (!tokens.secret) reader.error("secret", "HS256 needs a secret of at least 32 bytes");
+    else check_key(reader, "secret", jwt::Key::from_hmac_secret(*tokens.secret));
+  } else {
+    if (!tokens.private_key_file) {
+      reader.error("private_key_file", "EdDSA and ES256 need a PKCS#8 PEM (latchkey-auth keygen writes one)");
+    } else {
+      const auto key = jwt::Key::from_private_pem_file(config.resolve(*tokens.private_key_file));
+      check_key(reader, "private_key_file", key);
+      if (key.key && key.key->algorithm() != *algorithm)
+        reader.error("private_key_file", "the key is not a " + tokens.algorithm + " key");
+    }
+  }
+}
+
+void read_cookies(JsonReader reader, CookiesConfig& cookies) {
+  reader.read("access_name", cookies.access_name);
+  reader.read("refresh_name", cookies.refresh_name);
+  reader.read("secure", cookies.secure);
+  reader.read("same_site", cookies.same_site);
+  reader.read("domain", cookies.domain);
+  auto is_token = [](const std::string& name) {
+    return !name.empty() && name.find_first_of("()<>@,;:\\\"/[]?={} \t") == std::string::npos;
+  };
+  if (!is_token(cookies.access_name)) reader.error("access_name", "must be a cookie name");
+  if (!is_token(cookies.refresh_name) || cookies.refresh_name == cookies.access_name)
+    reader.error("refresh_name", "must be a cookie name other than access_name");
+  if (cookies.same_site != "Strict" && cookies.same_site != "Lax" && cookies.same_site != "None")
+    reader.error("same_site", "must be Strict, Lax or None");
+  if (cookies.same_site == "None" && !cookies.secure) reader.error("same_site", "None needs secure: true");
+}
+
+void read_password(JsonReader reader, PasswordConfig& password) {
+  reader.read("min_length", password.min_length, 1, 1024);
+  reader.read("max_length", password.max_length, 64, 4096);
+  reader.read("encoding", password.encoding);
+  reader.read("argon2_memory_kib", password.argon2_memory_kib, 8, 4u << 20);
+  reader.read("argon2_iterations", password.argon2_iterations, 1, 1024);
+  reader.read("argon2_parallelism", password.argon2_parallelism, 1, 255);
+  reader.read("max_concurrent_hashes", password.max_concurrent_hashes, 0, 256);
+  if (!password::parse_encoding(password.encoding)) reader.error("encoding", "must be plain or base64");
+  if (password.min_length > password.max_length) reader.error("min_length", "must not exceed max_length");
+  const password::Parameters parameters{password.argon2_memory_kib, password.argon2_iterations,
+                                        password.argon2_parallelism};
+  if (!password::is_supported(parameters)) reader.error("argon2_memory_kib", "must be at least 8 × parallelism");
+}
+
+void read_login_throttle(JsonReader reader, LoginThrottleConfig& throttle) {
+  reader.read("window_seconds", throttle.window_seconds, 1, 86400);
+  reader.read("max_failures_per_account", throttle.max_failures_per_account, 1, 100000);
+  reader.read("max_failures_per_address", throttle.max_failures_per_address, 1, 1000000);
+}
+
+void read_email(JsonReader reader, EmailConfig& email) {
+  reader.read("transport", email.transport);
+  reader.read("file_dir", email.file_dir);
+  reader.read("smtp_url", email.smtp_url);
+  reader.read("smtp_username", email.smtp_username);
+  reader.read("smtp_password", email.smtp_password);
+  reader.read("from", email.from);
+  reader.read("confirm_url", email.confirm_url);
+  reader.read("reset_url", email.reset_url);
+  reader.read("confirm_redirect", email.confirm_redirect);
+  if (email.transport != "file" && email.transport != "log" && email.transport != "smtp")
+    reader.error("transport", "must be file, log or smtp");
+}
+
+void read_google(JsonReader reader, GoogleConfig& google) {
+  reader.read("client_id", google.client_id);
+  reader.read("jwks", google.jwks);
+}
+
+void read_protect(JsonReader& root, std::vector<ProtectRule>& rules) {
+  size_t index = 0;
+  for (const rapidjson::Value* item : root.array("protect")) {
+    ProtectRule rule;
+    JsonReader entry(item, "/protect/" + std::to_string(index++), root.errors());
+    entry.read("prefix", rule.prefix);
+    entry.read("roles", rule.roles);
+    if (!is_path_prefix(rule.prefix)) entry.error("prefix", "must be a path like /api/notes");
+    rules.push_back(std::move(rule));
+  }
+}
+
+}  // namespace
+
+std::string AuthConfig::resolve(const std::string& path) const {
+  const std::filesystem::path p(path);
+  return (p.is_absolute() ? p : std::filesystem::path(config_dir) / p).lexically_normal().string();
+}
+
+AuthConfigResult parse_auth_config(std::string_view json, const std::string& config_dir) {
+  AuthConfigResult result;
+  rapidjson::Document document;
+  document.Parse(json.data(), json.size());
+  if (document.HasParseError()) {
+    result.errors.push_back({"", std::string("invalid JSON: ") + rapidjson::GetParseError_En(document.GetParseError())});
+    return result;
+  }
+  AuthConfig config;
+  config.config_dir = config_dir;
+  {
+    JsonReader root(&document, "", result.errors);
+    read_database(root.object("database"), config.database, config_dir);
+    read_routes(root.object("routes"), config.routes);
+    read_tokens(root.object("tokens"), config.tokens, config);
+    read_cookies(root.object("cookies"), config.cookies);
+    read_password(root.object("password"), config.password);
+    read_login_throttle(root.object("login_throttle"), config.login_throttle);
+    read_email(root.object("email"), config.email);
+    read_google(root.object("google"), config.google);
+    read_protect(root, config.protect);
+    JsonReader csrf = root.object("csrf");
+    csrf.read("allowed_origins", config.csrf_allowed_origins);
+  }
+  if (result.errors.empty()) result.config = std::move(config);
+  return result;
+}
+
+}  // namespace latchkey::config

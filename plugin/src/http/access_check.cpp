@@ -1,0 +1,43 @@
+// Token lookup and verification shared by the filter and logout.
+#include "http/access_check.h"
+
+#include <algorithm>
+
+namespace latchkey::http {
+
+PresentedToken find_access_token(const PluginState& state, const Exchange& exchange) {
+  if (auto authorization = exchange.header("Authorization")) {
+    constexpr std::string_view scheme = "Bearer ";
+    if (authorization->size() > scheme.size() && authorization->substr(0, scheme.size()) == scheme) {
+      return {TokenSource::bearer, authorization->substr(scheme.size())};
+    }
+    return {TokenSource::bearer, std::string_view()};  // present but not Bearer: an invalid token
+  }
+  if (auto cookie = exchange.cookie(state.config.cookies.access_name); cookie && !cookie->empty()) {
+    return {TokenSource::cookie, *cookie};
+  }
+  return {};
+}
+
+jwt::VerifiedAccessToken verify_access(const PluginState& state, std::string_view token) {
+  jwt::AccessTokenCheck check;
+  check.issuer = state.config.tokens.issuer;
+  check.audience = state.config.tokens.audience;
+  check.leeway = std::chrono::seconds(state.config.tokens.leeway_seconds);
+  check.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return jwt::verify_access_token(token, *state.keys, check);
+}
+
+bool origin_allowed(const PluginState& state, const Exchange& exchange) {
+  const auto origin = exchange.header("Origin");
+  if (!origin) return true;
+  if (*origin == exchange.local_origin()) return true;
+  const auto& allowed = state.config.csrf_allowed_origins;
+  return std::find(allowed.begin(), allowed.end(), *origin) != allowed.end();
+}
+
+bool is_unsafe_method(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+}  // namespace latchkey::http

@@ -1,0 +1,36 @@
+// JSON in and out of the auth routes: strict request bodies, error bodies, the user and token bodies.
+#pragma once
+
+#include "session/session_service.h"
+#include "store/user_store.h"
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace latchkey::http {
+
+using FieldErrors = std::vector<std::pair<std::string, std::string>>;
+
+// {"error": code, "message": message[, "fields": {...}]}
+std::string error_body(std::string_view code, std::string_view message, const FieldErrors& fields = {});
+
+// {"user": {...}} with the field names of CONTRACT §3.
+std::string user_body(const store::User& user);
+
+// The token body of CONTRACT §3; times in milliseconds from now_ms.
+std::string token_body(const session::IssuedTokens& tokens, bool refresh_in_body, int64_t now_ms);
+
+// A JSON request body: one object, no duplicate names, shallow. nullopt for anything else.
+std::optional<rapidjson::Document> parse_body(std::string_view body);
+
+// The string member `name`, or nullopt (and a field error) when missing, not a string or too long.
+std::optional<std::string> string_field(const rapidjson::Document& body, const char* name, size_t max_bytes,
+                                        FieldErrors& errors);
+
+}  // namespace latchkey::http

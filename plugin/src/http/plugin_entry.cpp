@@ -1,0 +1,151 @@
+// The auth plugin's exports: lk_plugin_magic, lk_plugin_check_config, lk_plugin_init. Init builds
+// the whole PluginState (keys, database + migrations, hasher, services) before registering anything,
+// so a plugin that cannot work refuses to load instead of serving errors.
+#include "config/auth_config.h"
+#include "http/auth_filter.h"
+#include "http/auth_routes.h"
+#include "http/plugin_state.h"
+#include "jwt/jwks.h"
+#include "jwt/key.h"
+#include "store/migrations.h"
+#include "store/store_unavailable.h"
+
+#include <latchkey/plugin.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace latchkey::http {
+namespace {
+
+std::string_view view(lk_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
+lk_str to_lk(std::string_view s) { return lk_str{s.data(), s.size()}; }
+
+void report(const lk_host_api* api, lk_host* host, std::string_view pointer, std::string_view reason) {
+  api->report_config_error(host, to_lk(pointer), to_lk(reason));
+}
+
+std::optional<config::AuthConfig> read_config(const lk_host_api* api, lk_host* host, lk_str json) {
+  lk_str dir{};
+  api->config_dir(host, &dir);
+  config::AuthConfigResult parsed = config::parse_auth_config(view(json), std::string(view(dir)));
+  for (const config::ConfigError& error : parsed.errors) report(api, host, error.pointer, error.reason);
+  return std::move(parsed.config);
+}
+
+// The signing key plus verify keys; the config check already proved each one loads.
+std::optional<jwt::KeySet> load_keys(const config::AuthConfig& config, std::string& error) {
+  const auto& tokens = config.tokens;
+  jwt::KeyResult signing = tokens.algorithm == "HS256"
+                               ? jwt::Key::from_hmac_secret(*tokens.secret)
+                               : jwt::Key::from_private_pem_file(config.resolve(*tokens.private_key_file));
+  if (!signing.key) {
+    error = signing.error;
+    return std::nullopt;
+  }
+  std::vector<jwt::Key> verify_keys;
+  for (const config::VerifyKeyConfig& entry : tokens.verify_keys) {
+    jwt::KeyResult key = entry.secret ? jwt::Key::from_hmac_secret(*entry.secret, entry.kid)
+                                      : jwt::Key::from_public_pem_file(config.resolve(*entry.file), entry.kid);
+    if (!key.key && entry.file) key = jwt::Key::from_private_pem_file(config.resolve(*entry.file), entry.kid);
+    if (!key.key) {
+      error = key.error;
+      return std::nullopt;
+    }
+    verify_keys.push_back(std::move(*key.key));
+  }
+  jwt::KeySetResult set = jwt::KeySet::create(std::move(*signing.key), std::move(verify_keys));
+  if (!set.key_set) error = set.error;
+  return std::move(set.key_set);
+}
+
+std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, config::AuthConfig config) {
+  auto state = std::make_unique<PluginState>();
+  state->api = api;
+  state->host = host;
+  state->config = std::move(config);
+  const config::AuthConfig& cfg = state->config;
+
+  std::string error;
+  state->keys = load_keys(cfg, error);
+  if (!state->keys) {
+    report(api, host, "/tokens", error);
+    return nullptr;
+  }
+  state->jwks_json = jwt::jwks_json(*state->keys);
+
+  try {
+    auto url = store::parse_database_url(cfg.database.url, cfg.config_dir);
+    state->db = std::make_unique<store::Database>(std::move(*url.url), store::DatabaseOptions{cfg.database.pool_size});
+    if (cfg.database.auto_migrate) {
+      for (const std::string& applied : store::migrate(*state->db, store::default_schemas_dir())) {
+        state->log(LK_LOG_INFO, "applied migration " + applied);
+      }
+    }
+  } catch (const std::exception& failure) {
+    report(api, host, "/database/url", std::string("cannot use the database: ") + failure.what());
+    return nullptr;
+  }
+
+  const auto& pw = cfg.password;
+  const unsigned max_hashes = pw.max_concurrent_hashes ? pw.max_concurrent_hashes : password::default_max_concurrent();
+  state->hasher = std::make_unique<password::Hasher>(
+      password::Parameters{pw.argon2_memory_kib, pw.argon2_iterations, pw.argon2_parallelism}, max_hashes);
+  state->revocations = std::make_unique<session::RevocationCache>(
+      *state->db, std::chrono::milliseconds(cfg.tokens.revocation_cache_ms));
+  state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);
+  state->sessions = std::make_unique<session::SessionService>(cfg, *state->db, *state->hasher, *state->keys,
+                                                              *state->revocations, *state->throttle);
+  return state;
+}
+
+void destroy(void* state) { std::unique_ptr<PluginState>(static_cast<PluginState*>(state)).reset(); }
+
+}  // namespace
+}  // namespace latchkey::http
+
+extern "C" {
+
+LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {
+  static const lk_plugin_info info = LK_PLUGIN_INFO("auth", "0.1.0");
+  return &info;
+}
+
+LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* api, lk_host* host, lk_str config) {
+  try {
+    return latchkey::http::read_config(api, host, config) ? LK_OK : LK_ERR_CONFIG;
+  } catch (const std::exception& error) {
+    latchkey::http::report(api, host, "", error.what());
+    return LK_ERR_CONFIG;
+  }
+}
+
+LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, lk_str config,
+                                        lk_plugin_instance* out) {
+  using namespace latchkey::http;
+  try {
+    auto parsed = read_config(api, host, config);
+    if (!parsed) return LK_ERR_CONFIG;
+    std::unique_ptr<PluginState> state = build_state(api, host, std::move(*parsed));
+    if (!state) return LK_ERR_CONFIG;
+
+    lk_filter filter{};
+    filter.struct_size = sizeof filter;
+    filter.stage = LK_STAGE_AUTHENTICATE;
+    filter.name = to_lk("auth");
+    filter.filter = authenticate;
+    filter.user_data = state.get();
+    if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
+    if (int32_t status = register_auth_routes(*state); status != LK_OK) return status;
+
+    out->state = state.release();
+    out->destroy = destroy;
+    return LK_OK;
+  } catch (const std::exception& error) {
+    report(api, host, "", std::string("init failed: ") + error.what());
+    return LK_ERR_INTERNAL;
+  }
+}
+
+}  // extern "C"

@@ -1,0 +1,53 @@
+// The revocation cache: three small maps (sessions, jtis, users) of allowed/refused with the time
+// each answer was fetched. The database is asked outside the lock.
+#include "session/revocation_cache.h"
+
+#include "store/denylist_store.h"
+#include "store/session_store.h"
+#include "store/user_store.h"
+
+namespace latchkey::session {
+namespace {
+
+constexpr size_t kMaxEntries = 100000;  // per map; past it, stale entries are dropped
+
+}  // namespace
+
+template <class Fetch>
+bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch) {
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = map.find(std::string(key));
+    if (it != map.end() && now - it->second.fetched < ttl_) return it->second.allowed;
+  }
+  const bool allowed = fetch();
+  std::lock_guard lock(mutex_);
+  if (map.size() >= kMaxEntries) {
+    std::erase_if(map, [&](const auto& item) { return now - item.second.fetched >= ttl_; });
+    if (map.size() >= kMaxEntries) map.clear();
+  }
+  map[std::string(key)] = Entry{allowed, now};
+  return allowed;
+}
+
+bool RevocationCache::allows(std::string_view session_id, std::string_view jti, std::string_view user_id) {
+  if (!cached(sessions_, session_id, [&] { return !store::SessionStore(db_).is_revoked(session_id); })) return false;
+  if (!cached(tokens_, jti, [&] { return !store::DenylistStore(db_).contains(jti); })) return false;
+  return cached(users_, user_id, [&] {
+    const auto user = store::UserStore(db_).find_by_id(user_id);
+    return user && user->active;
+  });
+}
+
+void RevocationCache::forget_session(std::string_view session_id) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(std::string(session_id));
+}
+
+void RevocationCache::forget_user(std::string_view user_id) {
+  std::lock_guard lock(mutex_);
+  users_.erase(std::string(user_id));
+}
+
+}  // namespace latchkey::session

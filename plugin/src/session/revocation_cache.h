@@ -1,0 +1,46 @@
+// What an access token's signature cannot say: whether its session was revoked, its jti denied, or
+// its user disabled. Answers are cached for a short TTL so revocations made on any host sharing
+// the database reach this one within that time, without a query per request.
+#pragma once
+
+#include "store/database.h"
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace latchkey::session {
+
+class RevocationCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RevocationCache(store::Database& db, std::chrono::milliseconds ttl) : db_(db), ttl_(ttl) {}
+
+  // True when the token may still be used. Throws store::StoreUnavailable when the answer is not
+  // cached and the database cannot be asked: the caller must refuse (fail closed).
+  bool allows(std::string_view session_id, std::string_view jti, std::string_view user_id);
+
+  // Forgets what this host knows of a session or user (after it revoked or disabled it itself).
+  void forget_session(std::string_view session_id);
+  void forget_user(std::string_view user_id);
+
+ private:
+  struct Entry {
+    bool allowed = false;
+    Clock::time_point fetched;
+  };
+  template <class Fetch>
+  bool cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch);
+
+  store::Database& db_;
+  const std::chrono::milliseconds ttl_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> sessions_;
+  std::unordered_map<std::string, Entry> tokens_;
+  std::unordered_map<std::string, Entry> users_;
+};
+
+}  // namespace latchkey::session

@@ -1,0 +1,159 @@
+// Session logic per DESIGN "Tokens and sessions": refresh tokens are 256 random bits stored as
+// SHA-256; each refresh consumes its token atomically and issues a successor in one transaction;
+// a token used again within the grace window gets an access token only; later, it revokes the session.
+#include "session/session_service.h"
+
+#include "jwt/base64url.h"
+#include "store/denylist_store.h"
+#include "store/email.h"
+#include "store/refresh_token_store.h"
+#include "store/session_store.h"
+#include "store/token_hash.h"
+
+#include <botan/auto_rng.h>
+
+namespace latchkey::session {
+namespace {
+
+std::string random_refresh_token() {
+  Botan::AutoSeeded_RNG rng;
+  const auto bytes = rng.random_vec(32);
+  return jwt::base64url_encode(std::span<const uint8_t>(bytes.data(), bytes.size()));
+}
+
+}  // namespace
+
+SessionService::SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
+                               const jwt::KeySet& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                               WallClock clock)
+    : config_(config),
+      db_(db),
+      hasher_(hasher),
+      keys_(keys),
+      revocations_(revocations),
+      throttle_(throttle),
+      clock_(std::move(clock)) {}
+
+int64_t SessionService::now_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
+}
+
+jwt::IssuedAccessToken SessionService::sign_access(const store::User& user, std::string_view session_id) const {
+  const jwt::AccessTokenSubject subject{user.id, user.email, user.roles, std::string(session_id)};
+  const jwt::AccessTokenSettings settings{config_.tokens.issuer, config_.tokens.audience,
+                                          std::chrono::seconds(config_.tokens.access_ttl_seconds)};
+  return jwt::sign_access_token(keys_, subject, settings,
+                                std::chrono::time_point_cast<std::chrono::seconds>(clock_()));
+}
+
+std::string SessionService::issue_refresh_token(std::string_view session_id, std::optional<std::string> parent_hash,
+                                                int64_t session_expires_at, int64_t& expires_at) {
+  const int64_t now = now_seconds();
+  expires_at = std::min<int64_t>(now + config_.tokens.refresh_ttl_seconds, session_expires_at);
+  std::string token = random_refresh_token();
+  store::RefreshTokenStore(db_).insert(
+      {store::hash_token(token), std::string(session_id), std::move(parent_hash), now, expires_at});
+  return token;
+}
+
+IssuedTokens SessionService::start_session(const store::User& user) {
+  return db_.transaction([&] {
+    const int64_t now = now_seconds();
+    const store::Session session =
+        store::SessionStore(db_).create(user.id, now, now + config_.tokens.session_max_seconds);
+    IssuedTokens tokens{user, session.id, sign_access(user, session.id), std::nullopt, 0};
+    tokens.refresh_token = issue_refresh_token(session.id, std::nullopt, session.expires_at, tokens.refresh_expires_at);
+    return tokens;
+  });
+}
+
+LoginResult SessionService::login(std::string_view email, std::string_view password, std::string_view client_address) {
+  const std::string account = store::normalise_email(email);
+  const auto steady_now = LoginThrottle::TimePoint::clock::now();
+  if (auto wait = throttle_.retry_after(account, client_address, steady_now)) {
+    return {LoginOutcome::rate_limited, std::nullopt, *wait};
+  }
+  const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
+  // Unknown accounts (and accounts without a password) pay one hash too, so timing tells nothing.
+  const bool matches = user && user->password_hash ? hasher_.verify(password, *user->password_hash)
+                                                   : hasher_.verify_dummy(password);
+  if (!matches) {
+    throttle_.record_failure(account, client_address, steady_now);
+    return {LoginOutcome::invalid_credentials, std::nullopt, {}};
+  }
+  throttle_.record_success(account);
+  // Only after a correct password may the answer tell more about the account.
+  if (!user->active) return {LoginOutcome::account_disabled, std::nullopt, {}};
+  if (!user->confirmed_at) return {LoginOutcome::email_not_confirmed, std::nullopt, {}};
+  if (hasher_.needs_rehash(*user->password_hash)) {
+    store::UserStore(db_).set_password_hash(user->id, hasher_.hash(password));
+  }
+  return {LoginOutcome::ok, start_session(*user), {}};
+}
+
+RefreshResult SessionService::refresh(std::string_view refresh_token) {
+  const std::string token_hash = store::hash_token(refresh_token);
+  return db_.transaction([&]() -> RefreshResult {
+    const int64_t now = now_seconds();
+    const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(token_hash, now);
+    switch (consumed.outcome) {
+      case store::ConsumeOutcome::consumed:
+      case store::ConsumeOutcome::already_used:
+        break;
+      default:
+        return {RefreshOutcome::invalid, std::nullopt};
+    }
+    const std::optional<store::User> user = store::UserStore(db_).find_by_id(consumed.user_id);
+    if (!user || !user->active) return {RefreshOutcome::invalid, std::nullopt};
+
+    if (consumed.outcome == store::ConsumeOutcome::already_used) {
+      // No used_at means another transaction used it a moment ago (MySQL's snapshot cannot see when).
+      const bool within_grace =
+          !consumed.used_at || now - *consumed.used_at <= config_.tokens.refresh_reuse_grace_seconds;
+      if (!within_grace) {
+        // A rotated token seen again after the grace window: assume theft, end the whole session.
+        store::SessionStore(db_).revoke(consumed.session_id, now);
+        revocations_.forget_session(consumed.session_id);
+        return {RefreshOutcome::reused, std::nullopt};
+      }
+      // Two tabs refreshed at once: the loser gets an access token for the same session, no fork.
+      return {RefreshOutcome::grace, IssuedTokens{*user, consumed.session_id, sign_access(*user, consumed.session_id),
+                                                  std::nullopt, 0}};
+    }
+    IssuedTokens tokens{*user, consumed.session_id, sign_access(*user, consumed.session_id), std::nullopt, 0};
+    tokens.refresh_token =
+        issue_refresh_token(consumed.session_id, token_hash, consumed.session_expires_at, tokens.refresh_expires_at);
+    store::SessionStore(db_).touch(consumed.session_id, now);
+    return {RefreshOutcome::rotated, std::move(tokens)};
+  });
+}
+
+void SessionService::logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token) {
+  const int64_t now = now_seconds();
+  db_.transaction([&] {
+    store::SessionStore sessions(db_);
+    if (access) {
+      store::DenylistStore(db_).add(access->jti, access->expires_at);
+      sessions.revoke(access->session_id, now);
+    }
+    if (refresh_token) {
+      const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(store::hash_token(*refresh_token), now);
+      if (consumed.outcome != store::ConsumeOutcome::unknown) sessions.revoke(consumed.session_id, now);
+      if (!consumed.session_id.empty()) revocations_.forget_session(consumed.session_id);
+    }
+  });
+  if (access) revocations_.forget_session(access->session_id);
+  store::DenylistStore(db_).purge_expired(now);
+}
+
+void SessionService::logout_all(std::string_view user_id) {
+  store::SessionStore sessions(db_);
+  sessions.revoke_all_for_user(user_id, now_seconds());
+  for (const store::Session& session : sessions.list_for_user(user_id)) revocations_.forget_session(session.id);
+}
+
+std::optional<store::User> SessionService::find_user(std::string_view user_id) {
+  return store::UserStore(db_).find_by_id(user_id);
+}
+
+}  // namespace latchkey::session

@@ -1,0 +1,88 @@
+// Logins and sessions: password login, refresh-token rotation within a session, logout. Knows
+// nothing of HTTP; the routes map its outcomes to status codes.
+#pragma once
+
+#include "config/auth_config.h"
+#include "jwt/access_token.h"
+#include "jwt/key_set.h"
+#include "password/hasher.h"
+#include "session/login_throttle.h"
+#include "session/revocation_cache.h"
+#include "store/database.h"
+#include "store/user_store.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace latchkey::session {
+
+// What a successful login or refresh hands out.
+struct IssuedTokens {
+  store::User user;
+  std::string session_id;
+  jwt::IssuedAccessToken access;
+  std::optional<std::string> refresh_token;  // absent when a refresh inside the grace window did not rotate
+  int64_t refresh_expires_at = 0;            // epoch seconds; meaningful with refresh_token
+};
+
+enum class LoginOutcome { ok, invalid_credentials, email_not_confirmed, account_disabled, rate_limited };
+
+struct LoginResult {
+  LoginOutcome outcome = LoginOutcome::invalid_credentials;
+  std::optional<IssuedTokens> tokens;
+  std::chrono::seconds retry_after{0};  // with rate_limited
+};
+
+enum class RefreshOutcome { rotated, grace, invalid, reused };
+
+struct RefreshResult {
+  RefreshOutcome outcome = RefreshOutcome::invalid;
+  std::optional<IssuedTokens> tokens;  // with rotated and grace
+};
+
+// The parts of a verified access token that logout needs.
+struct AccessTokenRef {
+  std::string session_id;
+  std::string jti;
+  int64_t expires_at = 0;
+};
+
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+class SessionService {
+ public:
+  SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
+                 const jwt::KeySet& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                 WallClock clock = std::chrono::system_clock::now);
+
+  // Every store call may throw store::StoreUnavailable (the caller answers 503).
+  LoginResult login(std::string_view email, std::string_view password, std::string_view client_address);
+  RefreshResult refresh(std::string_view refresh_token);
+  // Ends the session named by either token (both may be given); the access token is denied.
+  void logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token);
+  // Ends every session of the user.
+  void logout_all(std::string_view user_id);
+  // A new session for a user already authenticated (password login, Google sign-in).
+  IssuedTokens start_session(const store::User& user);
+
+  std::optional<store::User> find_user(std::string_view user_id);
+
+ private:
+  int64_t now_seconds() const;
+  jwt::IssuedAccessToken sign_access(const store::User& user, std::string_view session_id) const;
+  std::string issue_refresh_token(std::string_view session_id, std::optional<std::string> parent_hash,
+                                  int64_t session_expires_at, int64_t& expires_at);
+
+  const config::AuthConfig& config_;
+  store::Database& db_;
+  const password::Hasher& hasher_;
+  const jwt::KeySet& keys_;
+  RevocationCache& revocations_;
+  LoginThrottle& throttle_;
+  WallClock clock_;
+};
+
+}  // namespace latchkey::session
