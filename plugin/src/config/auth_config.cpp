@@ -2,16 +2,17 @@
 #include "config/auth_config.h"
 
 #include "jwt/algorithm.h"
-#include "jwt/key.h"
+#include "config/key_loading.h"
+#include "jwt/json_strict.h"
 #include "password/encoding.h"
 #include "password/parameters.h"
 #include "password/policy.h"
 #include "store/database_url.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <filesystem>
+#include <set>
 
 namespace latchkey::config {
 namespace {
@@ -39,12 +40,7 @@ void read_routes(JsonReader reader, RoutesConfig& routes) {
     reader.error("me_alias", "must be a path like /api/me, or \"\" for none");
 }
 
-// Checks that a key loads exactly as the plugin will load it at init.
-void check_key(JsonReader& reader, const char* key, const jwt::KeyResult& loaded) {
-  if (!loaded.key) reader.error(key, loaded.error);
-}
-
-void read_verify_keys(JsonReader& reader, TokensConfig& tokens, const AuthConfig& config) {
+void read_verify_keys(JsonReader& reader, TokensConfig& tokens) {
   const std::string base = reader.pointer_to("verify_keys");
   size_t index = 0;
   for (const rapidjson::Value* item : reader.array("verify_keys")) {
@@ -53,22 +49,43 @@ void read_verify_keys(JsonReader& reader, TokensConfig& tokens, const AuthConfig
     entry.read("kid", key.kid);
     entry.read("file", key.file);
     entry.read("secret", key.secret);
-    if (key.file.has_value() == key.secret.has_value()) {
-      entry.error("file", "give exactly one of file or secret");
-    } else if (key.secret) {
-      if (key.kid.empty()) entry.error("kid", "a secret verify key needs its kid");
-      check_key(entry, "secret", jwt::Key::from_hmac_secret(*key.secret, key.kid));
-    } else {
-      const std::string path = config.resolve(*key.file);
-      auto loaded = jwt::Key::from_public_pem_file(path, key.kid);
-      if (!loaded.key) loaded = jwt::Key::from_private_pem_file(path, key.kid);
-      check_key(entry, "file", loaded);
-    }
+    if (key.file.has_value() == key.secret.has_value()) entry.error("file", "give exactly one of file or secret");
+    else if (key.secret && key.kid.empty()) entry.error("kid", "a secret verify key needs its kid");
     tokens.verify_keys.push_back(std::move(key));
   }
 }
 
-void read_tokens(JsonReader reader, TokensConfig& tokens, const AuthConfig& config) {
+// Loads every key exactly as init will (key_loading.h), reporting each failure where it was
+// configured, and a kid used twice (e.g. the signing PEM listed again as a verify key).
+void check_keys(JsonReader& reader, const AuthConfig& config) {
+  const TokensConfig& tokens = config.tokens;
+  std::set<std::string> kids;
+  const auto algorithm = jwt::parse_algorithm(tokens.algorithm);
+  if (!algorithm) {
+    reader.error("algorithm", "must be HS256, EdDSA or ES256 (\"" + tokens.algorithm + "\" is not allowed)");
+  } else {
+    const char* where = *algorithm == jwt::Algorithm::HS256 ? "secret" : "private_key_file";
+    const jwt::KeyResult signing = load_signing_key(config);
+    if (!signing.key) reader.error(where, signing.error);
+    else if (signing.key->algorithm() != *algorithm) reader.error(where, "the key is not a " + tokens.algorithm + " key");
+    else kids.insert(signing.key->kid());
+  }
+  for (size_t i = 0; i < tokens.verify_keys.size(); ++i) {
+    const VerifyKeyConfig& entry = tokens.verify_keys[i];
+    if (entry.file.has_value() == entry.secret.has_value()) continue;  // reported already
+    const std::string pointer = reader.pointer_to("verify_keys") + "/" + std::to_string(i) + "/";
+    const jwt::KeyResult key = load_verify_key(config, entry);
+    if (!key.key) {
+      reader.errors().push_back({pointer + (entry.secret ? "secret" : "file"), key.error});
+    } else if (!kids.insert(key.key->kid()).second) {
+      reader.errors().push_back({pointer + (entry.kid.empty() ? "file" : "kid"),
+                                 "the kid " + key.key->kid() + " is already used by another key"});
+    }
+  }
+}
+
+void read_tokens(JsonReader reader, AuthConfig& config) {
+  TokensConfig& tokens = config.tokens;
   reader.read("issuer", tokens.issuer);
   reader.read("audience", tokens.audience);
   reader.read("algorithm", tokens.algorithm);
@@ -81,26 +98,10 @@ void read_tokens(JsonReader reader, TokensConfig& tokens, const AuthConfig& conf
   reader.read("leeway_seconds", tokens.leeway_seconds, 0, 300);
   reader.read("revocation_cache_ms", tokens.revocation_cache_ms, 0, 60000);
   reader.read("refresh_in_body", tokens.refresh_in_body);
-  read_verify_keys(reader, tokens, config);
+  read_verify_keys(reader, tokens);
   if (tokens.issuer.empty()) reader.error("issuer", "must not be empty");
   if (tokens.audience.empty()) reader.error("audience", "must not be empty");
-
-  const auto algorithm = jwt::parse_algorithm(tokens.algorithm);
-  if (!algorithm) {
-    reader.error("algorithm", "must be HS256, EdDSA or ES256 (\"" + tokens.algorithm + "\" is not allowed)");
-  } else if (*algorithm == jwt::Algorithm::HS256) {
-    if (!tokens.secret) reader.error("secret", "HS256 needs a secret of at least 32 bytes");
-    else check_key(reader, "secret", jwt::Key::from_hmac_secret(*tokens.secret));
-  } else {
-    if (!tokens.private_key_file) {
-      reader.error("private_key_file", "EdDSA and ES256 need a PKCS#8 PEM (latchkey-auth keygen writes one)");
-    } else {
-      const auto key = jwt::Key::from_private_pem_file(config.resolve(*tokens.private_key_file));
-      check_key(reader, "private_key_file", key);
-      if (key.key && key.key->algorithm() != *algorithm)
-        reader.error("private_key_file", "the key is not a " + tokens.algorithm + " key");
-    }
-  }
+  check_keys(reader, config);
 }
 
 void read_cookies(JsonReader reader, CookiesConfig& cookies) {
@@ -181,19 +182,20 @@ std::string AuthConfig::resolve(const std::string& path) const {
 
 AuthConfigResult parse_auth_config(std::string_view json, const std::string& config_dir) {
   AuthConfigResult result;
-  rapidjson::Document document;
-  document.Parse(json.data(), json.size());
-  if (document.HasParseError()) {
-    result.errors.push_back({"", std::string("invalid JSON: ") + rapidjson::GetParseError_En(document.GetParseError())});
+  // Strict: a name given twice (one parser takes the first, another the last) is an error.
+  std::optional<rapidjson::Document> parsed = jwt::parse_json_object(json, 16);
+  if (!parsed) {
+    result.errors.push_back({"", "must be one JSON object, without duplicate member names"});
     return result;
   }
+  rapidjson::Document& document = *parsed;
   AuthConfig config;
   config.config_dir = config_dir;
   {
     JsonReader root(&document, "", result.errors);
     read_database(root.object("database"), config.database, config_dir);
     read_routes(root.object("routes"), config.routes);
-    read_tokens(root.object("tokens"), config.tokens, config);
+    read_tokens(root.object("tokens"), config);
     read_cookies(root.object("cookies"), config.cookies);
     read_password(root.object("password"), config.password);
     read_login_throttle(root.object("login_throttle"), config.login_throttle);

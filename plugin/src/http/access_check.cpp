@@ -2,16 +2,25 @@
 #include "http/access_check.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace latchkey::http {
 
 PresentedToken find_access_token(const PluginState& state, const Exchange& exchange) {
+  // RFC 7235: the scheme is case-insensitive. Another scheme (Basic from a proxy) is not ours:
+  // the access cookie may still authenticate the request.
   if (auto authorization = exchange.header("Authorization")) {
-    constexpr std::string_view scheme = "Bearer ";
-    if (authorization->size() > scheme.size() && authorization->substr(0, scheme.size()) == scheme) {
-      return {TokenSource::bearer, authorization->substr(scheme.size())};
+    constexpr std::string_view scheme = "bearer";
+    const bool is_bearer =
+        authorization->size() >= scheme.size() &&
+        std::equal(scheme.begin(), scheme.end(), authorization->begin(),
+                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }) &&
+        (authorization->size() == scheme.size() || (*authorization)[scheme.size()] == ' ');
+    if (is_bearer) {
+      std::string_view token = authorization->substr(scheme.size());
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      return {TokenSource::bearer, token};  // may be empty: an invalid token, not an absent one
     }
-    return {TokenSource::bearer, std::string_view()};  // present but not Bearer: an invalid token
   }
   if (auto cookie = exchange.cookie(state.config.cookies.access_name); cookie && !cookie->empty()) {
     return {TokenSource::cookie, *cookie};

@@ -2,11 +2,11 @@
 // the whole PluginState (keys, database + migrations, hasher, services) before registering anything,
 // so a plugin that cannot work refuses to load instead of serving errors.
 #include "config/auth_config.h"
+#include "config/key_loading.h"
 #include "http/auth_filter.h"
 #include "http/auth_routes.h"
 #include "http/plugin_state.h"
 #include "jwt/jwks.h"
-#include "jwt/key.h"
 #include "store/migrations.h"
 #include "store/store_unavailable.h"
 
@@ -34,32 +34,6 @@ std::optional<config::AuthConfig> read_config(const lk_host_api* api, lk_host* h
   return std::move(parsed.config);
 }
 
-// The signing key plus verify keys; the config check already proved each one loads.
-std::optional<jwt::KeySet> load_keys(const config::AuthConfig& config, std::string& error) {
-  const auto& tokens = config.tokens;
-  jwt::KeyResult signing = tokens.algorithm == "HS256"
-                               ? jwt::Key::from_hmac_secret(*tokens.secret)
-                               : jwt::Key::from_private_pem_file(config.resolve(*tokens.private_key_file));
-  if (!signing.key) {
-    error = signing.error;
-    return std::nullopt;
-  }
-  std::vector<jwt::Key> verify_keys;
-  for (const config::VerifyKeyConfig& entry : tokens.verify_keys) {
-    jwt::KeyResult key = entry.secret ? jwt::Key::from_hmac_secret(*entry.secret, entry.kid)
-                                      : jwt::Key::from_public_pem_file(config.resolve(*entry.file), entry.kid);
-    if (!key.key && entry.file) key = jwt::Key::from_private_pem_file(config.resolve(*entry.file), entry.kid);
-    if (!key.key) {
-      error = key.error;
-      return std::nullopt;
-    }
-    verify_keys.push_back(std::move(*key.key));
-  }
-  jwt::KeySetResult set = jwt::KeySet::create(std::move(*signing.key), std::move(verify_keys));
-  if (!set.key_set) error = set.error;
-  return std::move(set.key_set);
-}
-
 std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, config::AuthConfig config) {
   auto state = std::make_unique<PluginState>();
   state->api = api;
@@ -67,12 +41,12 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->config = std::move(config);
   const config::AuthConfig& cfg = state->config;
 
-  std::string error;
-  state->keys = load_keys(cfg, error);
-  if (!state->keys) {
-    report(api, host, "/tokens", error);
+  jwt::KeySetResult keys = config::load_key_set(cfg);  // the same loader --check-config uses
+  if (!keys.key_set) {
+    report(api, host, "/tokens", keys.error);
     return nullptr;
   }
+  state->keys = std::move(keys.key_set);
   state->jwks_json = jwt::jwks_json(*state->keys);
 
   try {

@@ -93,7 +93,8 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
 
 RefreshResult SessionService::refresh(std::string_view refresh_token) {
   const std::string token_hash = store::hash_token(refresh_token);
-  return db_.transaction([&]() -> RefreshResult {
+  std::string revoked_session;
+  RefreshResult result = db_.transaction([&]() -> RefreshResult {
     const int64_t now = now_seconds();
     const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(token_hash, now);
     switch (consumed.outcome) {
@@ -113,9 +114,10 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
       if (!within_grace) {
         // A rotated token seen again after the grace window: assume theft, end the whole session.
         store::SessionStore(db_).revoke(consumed.session_id, now);
-        revocations_.forget_session(consumed.session_id);
+        revoked_session = consumed.session_id;
         return {RefreshOutcome::reused, std::nullopt};
       }
+      if (now >= consumed.session_expires_at) return {RefreshOutcome::invalid, std::nullopt};
       // Two tabs refreshed at once: the loser gets an access token for the same session, no fork.
       return {RefreshOutcome::grace, IssuedTokens{*user, consumed.session_id, sign_access(*user, consumed.session_id),
                                                   std::nullopt, 0}};
@@ -126,10 +128,14 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
     store::SessionStore(db_).touch(consumed.session_id, now);
     return {RefreshOutcome::rotated, std::move(tokens)};
   });
+  // Forgotten after the commit, so no other request can cache the state from before it.
+  if (!revoked_session.empty()) revocations_.forget_session(revoked_session);
+  return result;
 }
 
 void SessionService::logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token) {
   const int64_t now = now_seconds();
+  std::string refresh_session;
   db_.transaction([&] {
     store::SessionStore sessions(db_);
     if (access) {
@@ -139,10 +145,12 @@ void SessionService::logout(const std::optional<AccessTokenRef>& access, const s
     if (refresh_token) {
       const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(store::hash_token(*refresh_token), now);
       if (consumed.outcome != store::ConsumeOutcome::unknown) sessions.revoke(consumed.session_id, now);
-      if (!consumed.session_id.empty()) revocations_.forget_session(consumed.session_id);
+      refresh_session = consumed.session_id;
     }
   });
+  // Forgotten after the commit, so no other request can cache the state from before it.
   if (access) revocations_.forget_session(access->session_id);
+  if (!refresh_session.empty()) revocations_.forget_session(refresh_session);
   store::DenylistStore(db_).purge_expired(now);
 }
 

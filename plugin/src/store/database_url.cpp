@@ -143,6 +143,10 @@ DatabaseUrlResult parse_server(Backend backend, std::string_view rest) {
     if (backend == Backend::mysql && !std::any_of(params.begin(), params.end(), [](const KeyValue& p) { return p.key == "charset"; }))
         add("charset", "utf8mb4");
     if (!has_timeout) add("connect_timeout", "5");
+    // libpq prints NOTICEs (e.g. "relation already exists, skipping") on stderr by default: they
+    // would break the CLI's one-line errors and clutter the host's log.
+    const bool has_options = std::any_of(params.begin(), params.end(), [](const KeyValue& p) { return p.key == "options"; });
+    if (backend == Backend::postgresql && !has_options) add("options", "-c client_min_messages=warning");
     for (const auto& p : params) add(p.key, p.value);
 
     DatabaseUrl url;

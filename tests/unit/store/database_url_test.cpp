@@ -26,7 +26,8 @@ TEST(DatabaseUrl, PostgresqlUrlBecomesQuotedConnectString) {
     EXPECT_EQ(result.url->backend, Backend::postgresql);
     EXPECT_EQ(result.url->database, "auth");
     EXPECT_EQ(result.url->connect_string,
-              "host='db.example' port='5433' dbname='auth' user='app' password='s@cr\\'et' connect_timeout='5'");
+              "host='db.example' port='5433' dbname='auth' user='app' password='s@cr\\'et' connect_timeout='5' "
+              "options='-c client_min_messages=warning'");
 }
 
 TEST(DatabaseUrl, MysqlUrlGetsUtf8mb4AndPassesQueryParameters) {
@@ -41,7 +42,14 @@ TEST(DatabaseUrl, MysqlUrlGetsUtf8mb4AndPassesQueryParameters) {
 TEST(DatabaseUrl, GivenConnectTimeoutIsNotDuplicated) {
     const auto result = parse_database_url("postgresql://u@h/d?connect_timeout=2", "/");
     ASSERT_TRUE(result.url) << result.error;
-    EXPECT_EQ(result.url->connect_string, "host='h' dbname='d' user='u' connect_timeout='2'");
+    EXPECT_EQ(result.url->connect_string,
+              "host='h' dbname='d' user='u' options='-c client_min_messages=warning' connect_timeout='2'");
+}
+
+TEST(DatabaseUrl, GivenPostgresqlOptionsReplaceTheQuietNoticesDefault) {
+    const auto result = parse_database_url("postgresql://u@h/d?options=-c%20search_path%3Dauth", "/");
+    ASSERT_TRUE(result.url) << result.error;
+    EXPECT_EQ(result.url->connect_string, "host='h' dbname='d' user='u' connect_timeout='5' options='-c search_path=auth'");
 }
 
 TEST(DatabaseUrl, MalformedUrlsAreRefusedWithAReasonThatHidesThePassword) {
