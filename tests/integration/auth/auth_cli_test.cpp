@@ -1,0 +1,121 @@
+// The operator CLI (CONTRACT §5): migrate, user add/list/role, usage and error exits. On each backend.
+#include "auth_test_support.h"
+
+#include <algorithm>
+
+namespace latchkey::test::auth {
+namespace {
+
+class AuthCli : public AuthBackendTest {};
+
+size_t line_count(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+TEST_P(AuthCli, MigrateIsIdempotent) {
+  write_config(R"({"database": {"auto_migrate": false}})");
+  const ExitResult first = cli({"migrate"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("applied"), std::string::npos) << first.out;
+  const ExitResult second = cli({"migrate"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("schema is up to date"), std::string::npos) << second.out;
+  // The host starts on the migrated schema without migrating itself.
+  ASSERT_TRUE(host.start({}, true, 30s)) << host.last_error();
+}
+
+TEST_P(AuthCli, UserAddReadsOneLineFromStdinWithoutItsNewline) {
+  start_host();
+  const ExitResult added = cli({"user", "add", "cli@example.com", "--confirmed", "--role", "admin", "--role", "user"},
+                               "spaces and \xc3\xbcnicode ok\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(line_count(added.out), 1u) << added.out;
+  const HttpResult ok = login("cli@example.com", "spaces and \xc3\xbcnicode ok");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const rapidjson::Document body = parse_json(ok.body);
+  EXPECT_EQ(string_member(body["user"], "id") + "\n", added.out) << "user add prints the new id";
+  const auto& roles = body["user"]["roles"];
+  ASSERT_TRUE(roles.IsArray());
+  std::vector<std::string> names;
+  for (const auto& role : roles.GetArray()) names.emplace_back(role.GetString());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"admin", "user"}));
+  EXPECT_TRUE(is_json_error(login("cli@example.com", "spaces and \xc3\xbcnicode ok\n"), 401, "invalid_credentials"))
+      << "the newline is not part of the password";
+
+  // Without --confirmed the account is unconfirmed.
+  ASSERT_EQ(cli({"user", "add", "later@example.com"}, kPassword + "\n").exit_code, 0);
+  EXPECT_TRUE(is_json_error(login("later@example.com"), 403, "email_not_confirmed"));
+}
+
+TEST_P(AuthCli, UserAddFailuresExitOneWithOneLine) {
+  write_config();
+  ASSERT_EQ(cli({"user", "add", "dup@example.com", "--confirmed"}, kPassword + "\n").exit_code, 0);
+  for (const auto& [args, input] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"user", "add", "dup@example.com"}, kPassword + "\n"},
+           {{"user", "add", "DUP@Example.com"}, kPassword + "\n"},  // emails are case-insensitive
+           {{"user", "add", "short@example.com"}, "short\n"},
+           {{"user", "add", "nostdin@example.com"}, ""},
+           {{"user", "add", "not-an-email"}, kPassword + "\n"},
+           {{"user", "disable", "ghost@example.com"}, ""},
+           {{"sessions", "revoke", "ghost@example.com"}, ""},
+       }) {
+    const ExitResult result = cli(args, input);
+    EXPECT_EQ(result.exit_code, 1) << args[0] << " " << args[1] << " " << args[2] << ": " << result.err;
+    EXPECT_EQ(line_count(result.err), 1u) << "stderr: " << result.err;
+  }
+  EXPECT_EQ(line_count(cli({"user", "list"}).out), 2u) << "header + one user: no failed add left a user behind";
+}
+
+TEST_P(AuthCli, UserListAndRolesShowTheUsers) {
+  write_config();
+  ASSERT_EQ(cli({"user", "add", "one@example.com", "--confirmed"}, kPassword + "\n").exit_code, 0);
+  ASSERT_EQ(cli({"user", "add", "two@example.com"}, kPassword + "\n").exit_code, 0);
+  ExitResult list = cli({"user", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("one@example.com"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("two@example.com"), std::string::npos) << list.out;
+
+  const ExitResult added = cli({"user", "role", "two@example.com", "add", "editor"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.out.find("editor"), std::string::npos) << added.out;
+  list = cli({"user", "list"});
+  const auto line_of = [](const std::string& text, const std::string& needle) {
+    const auto at = text.find(needle);
+    if (at == std::string::npos) return std::string();
+    const auto start = text.rfind('\n', at);
+    return text.substr(start == std::string::npos ? 0 : start + 1, text.find('\n', at) - (start == std::string::npos ? 0 : start + 1));
+  };
+  EXPECT_NE(line_of(list.out, "two@example.com").find("editor"), std::string::npos) << list.out;
+  EXPECT_EQ(line_of(list.out, "one@example.com").find("editor"), std::string::npos) << list.out;
+
+  const ExitResult removed = cli({"user", "role", "two@example.com", "remove", "editor"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(line_of(cli({"user", "list"}).out, "two@example.com").find("editor"), std::string::npos);
+}
+
+TEST_P(AuthCli, UsageErrorsExitTwo) {
+  write_config();
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {},
+           {"frobnicate"},
+           {"user"},
+           {"user", "frobnicate", "a@b.c"},
+           {"user", "role", "a@b.c", "add"},
+           {"user", "add", "a@b.c", "--bogus"},
+           {"user", "list", "extra"},
+           {"migrate", "extra"},
+           {"keygen", "--algorithm"},
+       }) {
+    const ExitResult result = cli(args);
+    std::string joined;
+    for (const auto& arg : args) joined += arg + " ";
+    EXPECT_EQ(result.exit_code, 2) << joined << ": " << result.err;
+    EXPECT_NE(result.err.find("usage"), std::string::npos) << joined;
+  }
+  // No --config at all.
+  EXPECT_EQ(run_program(kAuthCli, {"user", "list"}, "", host.dir()).exit_code, 2);
+}
+
+INSTANTIATE_ON_EACH_BACKEND(AuthCli);
+
+}  // namespace
+}  // namespace latchkey::test::auth
