@@ -8,6 +8,7 @@ std::string_view algorithm_name(Algorithm algorithm) {
     case Algorithm::HS256: return "HS256";
     case Algorithm::EdDSA: return "EdDSA";
     case Algorithm::ES256: return "ES256";
+    case Algorithm::RS256: return "RS256";
   }
   return "";
 }
@@ -17,6 +18,11 @@ std::optional<Algorithm> parse_algorithm(std::string_view name) {
     if (name == algorithm_name(a)) return a;
   }
   return std::nullopt;
+}
+
+std::optional<Algorithm> parse_jws_algorithm(std::string_view name) {
+  if (name == algorithm_name(Algorithm::RS256)) return Algorithm::RS256;
+  return parse_algorithm(name);
 }
 
 }  // namespace latchkey::jwt

@@ -27,7 +27,7 @@ std::optional<std::string_view> string_member(const rapidjson::Value& object, co
 JwsError check_header(const rapidjson::Value& header, const KeySet& keys, const Key*& key) {
   const auto alg_name = string_member(header, "alg");
   if (!alg_name) return JwsError::bad_header;
-  const auto alg = parse_algorithm(*alg_name);
+  const auto alg = parse_jws_algorithm(*alg_name);
   if (!alg) return JwsError::bad_algorithm;
   for (const char* name : kRefusedHeaderMembers) {
     if (header.HasMember(name)) return JwsError::unsupported_header;

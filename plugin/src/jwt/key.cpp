@@ -17,6 +17,7 @@
 #include <botan/pk_keys.h>
 #include <botan/pkcs8.h>
 #include <botan/pubkey.h>
+#include <botan/rsa.h>
 #include <botan/system_rng.h>
 #include <botan/x509_key.h>
 
@@ -29,18 +30,24 @@ const std::uint8_t* bytes_of(std::string_view text) {
   return reinterpret_cast<const std::uint8_t*>(text.data());
 }
 
-std::size_t signature_size(Algorithm algorithm) {
+// The exact signature length; for RS256 the modulus length in bytes (RFC 7518 §3.3).
+std::size_t signature_size(Algorithm algorithm, const Botan::Public_Key* public_key) {
   switch (algorithm) {
     case Algorithm::HS256: return 32;
     case Algorithm::EdDSA: return 64;
     case Algorithm::ES256: return 64;
+    case Algorithm::RS256: return public_key ? (public_key->key_length() + 7) / 8 : 0;
   }
   return 0;
 }
 
 // Botan's name for how each algorithm encodes the message before the signature primitive.
 std::string botan_padding(Algorithm algorithm) {
-  return algorithm == Algorithm::ES256 ? "EMSA1(SHA-256)" : "Pure";
+  switch (algorithm) {
+    case Algorithm::ES256: return "EMSA1(SHA-256)";
+    case Algorithm::RS256: return "EMSA3(SHA-256)";  // RSASSA-PKCS1-v1_5
+    default: return "Pure";
+  }
 }
 
 Botan::secure_vector<std::uint8_t> hmac_sha256(const Botan::secure_vector<std::uint8_t>& secret,
@@ -51,9 +58,10 @@ Botan::secure_vector<std::uint8_t> hmac_sha256(const Botan::secure_vector<std::u
   return mac->final();
 }
 
-// Which of our algorithms a Botan key is for, if any (an RSA or P-384 key is not).
+// Which of our algorithms a Botan key is for, if any (a P-384 key is not).
 std::optional<Algorithm> algorithm_of(const Botan::Public_Key& key) {
   if (key.algo_name() == "Ed25519") return Algorithm::EdDSA;
+  if (key.algo_name() == "RSA") return Algorithm::RS256;
   if (key.algo_name() == "ECDSA") {
     const auto* ec = dynamic_cast<const Botan::EC_PublicKey*>(&key);
     if (ec != nullptr && ec->domain() == Botan::EC_Group("secp256r1")) return Algorithm::ES256;
@@ -70,8 +78,13 @@ std::optional<std::string> read_file(const std::string& path) {
 }
 
 std::string thumbprint(const PublicJwk& jwk) {  // RFC 7638: required members, sorted, no spaces
-  std::string canonical = "{\"crv\":\"" + jwk.crv + "\",\"kty\":\"" + jwk.kty + "\",\"x\":\"" + jwk.x;
-  canonical += jwk.kty == "EC" ? "\",\"y\":\"" + jwk.y + "\"}" : "\"}";
+  std::string canonical;
+  if (jwk.kty == "RSA") {
+    canonical = "{\"e\":\"" + jwk.e + "\",\"kty\":\"RSA\",\"n\":\"" + jwk.n + "\"}";
+  } else {
+    canonical = "{\"crv\":\"" + jwk.crv + "\",\"kty\":\"" + jwk.kty + "\",\"x\":\"" + jwk.x;
+    canonical += jwk.kty == "EC" ? "\",\"y\":\"" + jwk.y + "\"}" : "\"}";
+  }
   const auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
   return base64url_encode(std::span<const std::uint8_t>(sha256->process(canonical)));
 }
@@ -103,11 +116,17 @@ KeyResult Key::from_hmac_secret(std::string_view secret, std::string kid) {
 
 KeyResult Key::from_asymmetric(std::shared_ptr<const Botan::Private_Key> private_key,
                                std::shared_ptr<const Botan::Public_Key> public_key,
-                               std::string kid) {
+                               std::string kid, bool rsa_allowed) {
   const auto algorithm = algorithm_of(*public_key);
-  if (!algorithm) {
+  if (!algorithm || (*algorithm == Algorithm::RS256 && !rsa_allowed)) {
     return {std::nullopt, "unsupported key type " + public_key->algo_name() +
                               ": expected Ed25519 (EdDSA) or ECDSA on P-256 (ES256)"};
+  }
+  if (*algorithm == Algorithm::RS256) {
+    const std::size_t bits = public_key->key_length();
+    if (bits < kMinRsaModulusBits || bits > kMaxRsaModulusBits) {
+      return {std::nullopt, "RSA modulus of " + std::to_string(bits) + " bits; 2048 to 8192 are accepted"};
+    }
   }
   Key key(*algorithm, std::move(kid), {}, std::move(private_key), std::move(public_key));
   if (key.kid_.empty()) key.kid_ = thumbprint(*key.public_jwk());
@@ -134,6 +153,46 @@ KeyResult Key::from_public_pem(std::string_view spki_pem, std::string kid) {
     return from_asymmetric(nullptr, std::move(key), std::move(kid));
   } catch (const std::exception& e) {
     return {std::nullopt, std::string("not a SubjectPublicKeyInfo public key: ") + e.what()};
+  }
+}
+
+KeyResult Key::from_rsa_public(std::span<const std::uint8_t> n, std::span<const std::uint8_t> e,
+                               std::string kid) {
+  try {
+    const Botan::BigInt modulus(n.data(), n.size());
+    const Botan::BigInt exponent(e.data(), e.size());
+    // e odd and 3 <= e < n (SP 800-56B §6.2 asks more; this is what a signature check needs).
+    if (exponent < 3 || exponent.is_even() || exponent >= modulus || modulus.is_even()) {
+      return {std::nullopt, "not a usable RSA public key (bad exponent or modulus)"};
+    }
+    return from_asymmetric(nullptr, std::make_shared<const Botan::RSA_PublicKey>(modulus, exponent),
+                           std::move(kid), true);
+  } catch (const std::exception& error) {
+    return {std::nullopt, std::string("not an RSA public key: ") + error.what()};
+  }
+}
+
+KeyResult Key::from_p256_public(std::span<const std::uint8_t> x, std::span<const std::uint8_t> y,
+                                std::string kid) {
+  if (x.size() != 32 || y.size() != 32) return {std::nullopt, "P-256 coordinates must be 32 bytes each"};
+  try {
+    const Botan::EC_Group group("secp256r1");
+    const Botan::PointGFp point = group.point(Botan::BigInt(x.data(), x.size()), Botan::BigInt(y.data(), y.size()));
+    if (point.is_zero() || !point.on_the_curve()) return {std::nullopt, "the point is not on P-256"};
+    return from_asymmetric(nullptr, std::make_shared<const Botan::ECDSA_PublicKey>(group, point), std::move(kid));
+  } catch (const std::exception& error) {
+    return {std::nullopt, std::string("not a P-256 public key: ") + error.what()};
+  }
+}
+
+KeyResult Key::from_rsa_private_pem(std::string_view pkcs8_pem, std::string kid) {
+  try {
+    Botan::DataSource_Memory source(bytes_of(pkcs8_pem), pkcs8_pem.size());
+    std::shared_ptr<const Botan::Private_Key> key = Botan::PKCS8::load_key(source);
+    if (key->algo_name() != "RSA") return {std::nullopt, "not an RSA private key"};
+    return from_asymmetric(key, key, std::move(kid), true);
+  } catch (const std::exception& e) {
+    return {std::nullopt, std::string("not a PKCS#8 private key: ") + e.what()};
   }
 }
 
@@ -167,7 +226,7 @@ std::vector<std::uint8_t> Key::sign(std::string_view signing_input) const {
 }
 
 bool Key::verify(std::string_view signing_input, std::span<const std::uint8_t> signature) const {
-  if (signature.size() != signature_size(algorithm_)) return false;
+  if (signature.size() != signature_size(algorithm_, public_key_.get())) return false;
   try {
     if (algorithm_ == Algorithm::HS256) {
       const auto tag = hmac_sha256(secret_, signing_input);
@@ -188,14 +247,21 @@ std::optional<PublicJwk> Key::public_jwk() const {
       return std::nullopt;
     case Algorithm::EdDSA: {
       const auto& ed = dynamic_cast<const Botan::Ed25519_PublicKey&>(*public_key_);
-      return PublicJwk{"OKP", "Ed25519", base64url_encode(ed.get_public_key()), {}};
+      return PublicJwk{"OKP", "Ed25519", base64url_encode(ed.get_public_key()), {}, {}, {}};
     }
     case Algorithm::ES256: {
       const auto& point = dynamic_cast<const Botan::EC_PublicKey&>(*public_key_).public_point();
       const auto x = Botan::BigInt::encode_1363(point.get_affine_x(), 32);
       const auto y = Botan::BigInt::encode_1363(point.get_affine_y(), 32);
       return PublicJwk{"EC", "P-256", base64url_encode(std::span<const std::uint8_t>(x)),
-                       base64url_encode(std::span<const std::uint8_t>(y))};
+                       base64url_encode(std::span<const std::uint8_t>(y)), {}, {}};
+    }
+    case Algorithm::RS256: {
+      const auto& rsa = dynamic_cast<const Botan::RSA_PublicKey&>(*public_key_);
+      const auto n = Botan::BigInt::encode(rsa.get_n());
+      const auto e = Botan::BigInt::encode(rsa.get_e());
+      return PublicJwk{"RSA", {}, {}, {}, base64url_encode(std::span<const std::uint8_t>(n)),
+                       base64url_encode(std::span<const std::uint8_t>(e))};
     }
   }
   return std::nullopt;
@@ -205,6 +271,7 @@ std::optional<std::string> generate_private_key_pem(Algorithm algorithm) {
   auto& rng = Botan::system_rng();
   switch (algorithm) {
     case Algorithm::HS256: return std::nullopt;
+    case Algorithm::RS256: return std::nullopt;
     case Algorithm::EdDSA: return Botan::PKCS8::PEM_encode(Botan::Ed25519_PrivateKey(rng));
     case Algorithm::ES256:
       return Botan::PKCS8::PEM_encode(Botan::ECDSA_PrivateKey(rng, Botan::EC_Group("secp256r1")));
