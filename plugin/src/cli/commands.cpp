@@ -6,6 +6,7 @@
 #include "jwt/key.h"
 #include "password/hasher.h"
 #include "password/new_password.h"
+#include "store/mail_outbox_store.h"
 #include "store/migrations.h"
 #include "store/session_store.h"
 #include "store/user_store.h"
@@ -112,6 +113,14 @@ void keygen(const std::string& algorithm_name, const std::string& out_path) {
   if (!written) throw CommandError("cannot write " + out_path);
   const auto key = jwt::Key::from_private_pem(*pem);
   std::cout << "wrote " << algorithm_name << " key " << (key.key ? key.key->kid() : "") << " to " << out_path << "\n";
+}
+
+void mail_pending(CliContext& context) {
+  std::cout << "id\trecipient\tsubject\tattempts\tnext_attempt\tlast_error\n";
+  for (const store::OutboxMail& mail : store::MailOutboxStore(*context.db).pending()) {
+    std::cout << mail.id << "\t" << mail.recipient << "\t" << mail.subject << "\t" << mail.attempts << "\t"
+              << mail.next_attempt_at << "\t" << mail.last_error.value_or("") << "\n";
+  }
 }
 
 }  // namespace latchkey::cli

@@ -18,5 +18,7 @@ void user_role(CliContext& context, const std::string& email, const std::string&
 void user_list(CliContext& context);
 void sessions_revoke(CliContext& context, const std::string& email);
 void keygen(const std::string& algorithm, const std::string& out_path);
+// Mail not delivered yet: id, recipient, subject, attempts, next attempt, last error.
+void mail_pending(CliContext& context);
 
 }  // namespace latchkey::cli

@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  user role EMAIL add|remove ROLE\n"
     "  user list\n"
     "  sessions revoke EMAIL\n"
+    "  mail pending                                  (mail not delivered yet)\n"
     "  keygen --algorithm EdDSA|ES256 --out FILE    (--config not needed)\n";
 
 struct UsageError {};
@@ -74,6 +75,8 @@ int run(const std::vector<std::string>& args) {
     user_role(context, word(2), word(3), word(4));
   } else if (command == "user" && word(1) == "list" && words.size() == 2) {
     user_list(context);
+  } else if (command == "mail" && word(1) == "pending" && words.size() == 2) {
+    mail_pending(context);
   } else if (command == "sessions" && word(1) == "revoke" && words.size() == 3) {
     sessions_revoke(context, word(2));
   } else {

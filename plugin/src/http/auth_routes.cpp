@@ -1,83 +1,17 @@
 // The routes are thin: read the request, call the session service, map its outcome to HTTP.
-// Each runs inside `guarded`, which turns a database outage into 503 (cookies untouched) and any
-// other exception into a logged 500.
+// Each runs inside `guarded` (route_support.h).
 #include "http/auth_routes.h"
 
 #include "http/access_check.h"
-#include "http/cookies.h"
 #include "http/exchange.h"
 #include "http/json_io.h"
-#include "password/encoding.h"
+#include "http/route_support.h"
 #include "password/policy.h"
-#include "store/store_unavailable.h"
 
 #include <chrono>
 
 namespace latchkey::http {
 namespace {
-
-using Handler = void (*)(PluginState&, Exchange&);
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-template <Handler handler>
-int32_t guarded(void* user_data, lk_request* req, lk_response* res) {
-  PluginState& state = *static_cast<PluginState*>(user_data);
-  Exchange exchange(state.api, req, res);
-  try {
-    handler(state, exchange);
-  } catch (const store::StoreUnavailable& error) {
-    state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());
-    exchange.respond_json(503, error_body("service_unavailable", "the database is not reachable; try again shortly"));
-    exchange.set_header("Retry-After", "5");
-  } catch (const std::exception& error) {
-    state.log(LK_LOG_ERROR, std::string("request failed: ") + error.what());
-    return LK_ERR_INTERNAL;
-  }
-  return LK_OK;
-}
-
-void set_session_cookies(const PluginState& state, Exchange& exchange, const session::IssuedTokens& tokens) {
-  const auto& cookies = state.config.cookies;
-  const int64_t now = now_ms() / 1000;
-  exchange.add_set_cookie(
-      set_cookie(cookies, cookies.access_name, tokens.access.token, "/", std::max<int64_t>(0, tokens.access.exp - now)));
-  if (tokens.refresh_token) {
-    exchange.add_set_cookie(set_cookie(cookies, cookies.refresh_name, *tokens.refresh_token, state.config.routes.prefix,
-                                       std::max<int64_t>(0, tokens.refresh_expires_at - now)));
-  }
-}
-
-void clear_session_cookies(const PluginState& state, Exchange& exchange) {
-  const auto& cookies = state.config.cookies;
-  exchange.add_set_cookie(clear_cookie(cookies, cookies.access_name, "/"));
-  exchange.add_set_cookie(clear_cookie(cookies, cookies.refresh_name, state.config.routes.prefix));
-}
-
-void respond_tokens(const PluginState& state, Exchange& exchange, const session::IssuedTokens& tokens) {
-  exchange.respond_json(200, token_body(tokens, state.config.tokens.refresh_in_body, now_ms()));
-  exchange.set_header("Cache-Control", "no-store");
-  set_session_cookies(state, exchange, tokens);
-}
-
-void bad_request(Exchange& exchange, std::string_view message, const FieldErrors& fields = {}) {
-  exchange.respond_json(400, error_body("invalid_request", message, fields));
-}
-
-// The JSON object body, or nullopt after answering 400.
-std::optional<rapidjson::Document> json_body(Exchange& exchange) {
-  const auto content_type = exchange.header("Content-Type");
-  if (!content_type || content_type->substr(0, 16) != "application/json") {
-    bad_request(exchange, "the body must be JSON with Content-Type: application/json");
-    return std::nullopt;
-  }
-  auto body = parse_body(exchange.body());
-  if (!body) bad_request(exchange, "the body must be one JSON object (no duplicate names)");
-  return body;
-}
 
 // The refresh token from its cookie, else from Authorization: Bearer (when it is not a JWT).
 std::optional<std::string> presented_refresh_token(const PluginState& state, const Exchange& exchange,
@@ -103,20 +37,17 @@ void login(PluginState& state, Exchange& exchange) {
   const auto submitted = string_field(*body, "password", 8 * state.config.password.max_length, fields);
   if (!fields.empty()) return bad_request(exchange, "email and password are required strings", fields);
 
-  const auto encoding = password::parse_encoding(state.config.password.encoding).value_or(password::Encoding::plain);
-  const password::DecodedPassword decoded = password::decode_password(*submitted, encoding);
-  if (decoded.status != password::DecodeStatus::ok) {
-    return bad_request(exchange, "the password is not valid base64", {{"password", "invalid base64"}});
-  }
+  const std::optional<std::string> password = decode_password_field(state, exchange, *submitted, "password");
+  if (!password) return;
   // Lengths beyond any stored password are refused before hashing; this says nothing of the account.
   const auto policy = password::check_password(
-      decoded.password, {state.config.password.min_length, state.config.password.max_length});
+      *password, {state.config.password.min_length, state.config.password.max_length});
   if (policy == password::PolicyResult::too_long || policy == password::PolicyResult::invalid_utf8) {
     return bad_request(exchange, "the password is too long or not UTF-8", {{"password", "invalid"}});
   }
 
   const session::LoginResult result =
-      state.sessions->login(*email, decoded.password, exchange.remote_address());
+      state.sessions->login(*email, *password, exchange.remote_address());
   switch (result.outcome) {
     case session::LoginOutcome::ok:
       return respond_tokens(state, exchange, *result.tokens);
@@ -188,18 +119,6 @@ void logout_all(PluginState& state, Exchange& exchange) {
 void jwks(PluginState& state, Exchange& exchange) {
   exchange.respond_json(200, state.jwks_json);
   exchange.set_header("Cache-Control", "public, max-age=300");
-}
-
-int32_t add_route(PluginState& state, const char* method, const std::string& path, uint32_t auth,
-                  lk_handler_fn handler) {
-  lk_route route{};
-  route.struct_size = sizeof route;
-  route.method = lk_str{method, std::char_traits<char>::length(method)};
-  route.path = lk_str{path.data(), path.size()};
-  route.auth = auth;
-  route.handler = handler;
-  route.user_data = &state;
-  return state.api->register_route(state.host, &route);
 }
 
 }  // namespace

@@ -4,9 +4,13 @@
 #include "config/auth_config.h"
 #include "config/key_loading.h"
 #include "http/auth_filter.h"
+#include "http/account_routes.h"
 #include "http/auth_routes.h"
+#include "http/google_route.h"
 #include "http/plugin_state.h"
 #include "jwt/jwks.h"
+#include "mail/templates.h"
+#include "mail/transport.h"
 #include "store/migrations.h"
 #include "store/store_unavailable.h"
 
@@ -15,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 
 namespace latchkey::http {
 namespace {
@@ -31,6 +36,14 @@ std::optional<config::AuthConfig> read_config(const lk_host_api* api, lk_host* h
   api->config_dir(host, &dir);
   config::AuthConfigResult parsed = config::parse_auth_config(view(json), std::string(view(dir)));
   for (const config::ConfigError& error : parsed.errors) report(api, host, error.pointer, error.reason);
+  if (parsed.config) {
+    // Operator templates are read now, so a missing one is a config error, not a failed mail.
+    auto templates = mail::Templates::load(parsed.config->email, parsed.config->config_dir);
+    if (const std::string* error = std::get_if<std::string>(&templates)) {
+      report(api, host, "/email/templates_dir", *error);
+      return std::nullopt;
+    }
+  }
   return std::move(parsed.config);
 }
 
@@ -71,6 +84,30 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);
   state->sessions = std::make_unique<session::SessionService>(cfg, *state->db, *state->hasher, *state->keys,
                                                               *state->revocations, *state->throttle);
+  if (cfg.google.client_id) {
+    const PluginState* google_logger = state.get();
+    std::string google_error;
+    state->google = google::GoogleVerifier::from_config(
+        cfg, [google_logger](std::string_view line) { google_logger->log(LK_LOG_WARN, line); }, google_error);
+    if (!state->google) {
+      report(api, host, "/google/jwks", google_error);
+      return nullptr;
+    }
+  }
+
+  auto templates = mail::Templates::load(cfg.email, cfg.config_dir);
+  if (const std::string* error = std::get_if<std::string>(&templates)) {
+    report(api, host, "/email/templates_dir", *error);
+    return nullptr;
+  }
+  state->templates.emplace(std::move(std::get<mail::Templates>(templates)));
+  const PluginState* logger = state.get();
+  auto log = [logger](std::string_view line) { logger->log(LK_LOG_INFO, line); };
+  state->mail_sender = std::make_unique<mail::Sender>(*state->db, mail::make_transport(cfg.email, cfg.config_dir, log),
+                                                      mail::SenderOptions{}, log);
+  mail::Sender* sender = state->mail_sender.get();
+  state->accounts = std::make_unique<account::AccountService>(cfg, *state->db, *state->hasher, *state->templates,
+                                                              *state->revocations, [sender] { sender->wake(); });
   return state;
 }
 
@@ -112,6 +149,8 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     filter.user_data = state.get();
     if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
     if (int32_t status = register_auth_routes(*state); status != LK_OK) return status;
+    if (int32_t status = register_google_routes(*state); status != LK_OK) return status;
+    if (int32_t status = register_account_routes(*state); status != LK_OK) return status;
 
     out->state = state.release();
     out->destroy = destroy;

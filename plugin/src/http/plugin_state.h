@@ -1,8 +1,12 @@
 // Everything the auth plugin holds while loaded, built once in init and shared by its callbacks.
 #pragma once
 
+#include "account/account_service.h"
 #include "config/auth_config.h"
+#include "google/google_verifier.h"
 #include "jwt/key_set.h"
+#include "mail/sender.h"
+#include "mail/templates.h"
 #include "password/hasher.h"
 #include "session/login_throttle.h"
 #include "session/revocation_cache.h"
@@ -27,6 +31,11 @@ struct PluginState {
   std::unique_ptr<session::RevocationCache> revocations;
   std::unique_ptr<session::LoginThrottle> throttle;
   std::unique_ptr<session::SessionService> sessions;
+  std::unique_ptr<google::GoogleVerifier> google;  // null while google.client_id is unset
+  // Declared after db: destroyed first, so the sender thread stops before the database closes.
+  std::optional<mail::Templates> templates;
+  std::unique_ptr<mail::Sender> mail_sender;
+  std::unique_ptr<account::AccountService> accounts;
 
   void log(int32_t level, std::string_view message) const {
     api->log(host, level, lk_str{message.data(), message.size()});

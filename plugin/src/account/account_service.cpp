@@ -1,0 +1,211 @@
+// Account lifecycle. One-time tokens are 256 random bits, stored as SHA-256, bound to a purpose,
+// single use and expiring (store::OneTimeTokenStore). Registration hashes the password before it
+// knows whether the address exists, so both paths cost alike.
+#include "account/account_service.h"
+
+#include "jwt/base64url.h"
+#include "password/new_password.h"
+#include "password/policy.h"
+#include "mail/link.h"
+#include "store/email.h"
+#include "store/mail_outbox_store.h"
+#include "store/one_time_token_store.h"
+#include "store/session_store.h"
+#include "store/token_hash.h"
+#include "store/user_store.h"
+
+#include <botan/auto_rng.h>
+
+#include <algorithm>
+
+namespace latchkey::account {
+namespace {
+
+std::string random_token() {
+  Botan::AutoSeeded_RNG rng;
+  const auto bytes = rng.random_vec(32);
+  return jwt::base64url_encode(std::span<const uint8_t>(bytes.data(), bytes.size()));
+}
+
+config::LoginThrottleConfig mail_request_limits(const config::AuthConfig& config) {
+  // One mail request per address per interval; a client may ask for a few addresses.
+  const uint32_t window = std::max<uint32_t>(1, config.email.resend_interval_seconds);
+  return {window, 1, 10};
+}
+
+}  // namespace
+
+bool is_plausible_email(std::string_view text) {
+  if (text.empty() || text.size() > 254) return false;
+  const size_t at = text.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == text.size() || text.find('@', at + 1) != std::string_view::npos)
+    return false;
+  if (text.substr(at + 1).find('.') == std::string_view::npos) return false;
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';';
+  });
+}
+
+AccountService::AccountService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
+                               const mail::Templates& templates, session::RevocationCache& revocations,
+                               std::function<void()> wake_sender, session::WallClock clock)
+    : config_(config),
+      db_(db),
+      hasher_(hasher),
+      templates_(templates),
+      revocations_(revocations),
+      wake_sender_(std::move(wake_sender)),
+      clock_(std::move(clock)),
+      resend_requests_(mail_request_limits(config)),
+      reset_requests_(mail_request_limits(config)) {}
+
+int64_t AccountService::now_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
+}
+
+std::string AccountService::issue_token(std::string_view user_id, bool reset) {
+  const int64_t now = now_seconds();
+  const uint32_t ttl = reset ? config_.email.reset_token_ttl_seconds : config_.email.confirm_token_ttl_seconds;
+  std::string token = random_token();
+  store::OneTimeTokenStore(db_).create({store::hash_token(token), std::string(user_id),
+                                        reset ? store::OneTimePurpose::reset : store::OneTimePurpose::confirm, now,
+                                        now + ttl});
+  return token;
+}
+
+void AccountService::queue(const mail::Message& message) {
+  store::MailOutboxStore(db_).enqueue(message.to, message.subject, message.text, message.html, now_seconds());
+}
+
+RegisterOutcome AccountService::register_account(std::string_view email, std::string_view password) {
+  const std::string address = store::normalise_email(email);
+  if (!is_plausible_email(address)) return RegisterOutcome::invalid_email;
+  const password::NewPasswordHash hashed = password::hash_new_password(
+      password, {config_.password.min_length, config_.password.max_length}, hasher_);
+  if (hashed.result != password::PolicyResult::ok) return RegisterOutcome::weak_password;
+
+  db_.transaction([&] {
+    store::UserStore users(db_);
+    const int64_t now = now_seconds();
+    const store::CreateUserResult created =
+        users.create({address, hashed.encoded, std::nullopt, true, {"user"}, now});
+    if (created.outcome == store::CreateUserOutcome::created) {
+      queue(templates_.confirm(address, mail::link_with_token(config_.email.confirm_url, issue_token(created.id, false))));
+      return;
+    }
+    // The address is taken: the same answer, another mail. An account never confirmed gets a new
+    // confirmation link (its password is not changed); a confirmed one, a way to reset it.
+    const std::optional<store::User> existing = users.find_by_id(created.id);
+    if (existing && !existing->confirmed_at) {
+      queue(templates_.confirm(address, mail::link_with_token(config_.email.confirm_url, issue_token(created.id, false))));
+    } else {
+      queue(templates_.already_registered(
+          address, mail::link_with_token(config_.email.reset_url, issue_token(created.id, true))));
+    }
+  });
+  wake_sender_();
+  return RegisterOutcome::accepted;
+}
+
+ConfirmOutcome AccountService::confirm(std::string_view token) {
+  return db_.transaction([&] {
+    const int64_t now = now_seconds();
+    const store::OneTimeResult used =
+        store::OneTimeTokenStore(db_).consume(store::hash_token(token), store::OneTimePurpose::confirm, now);
+    if (used.outcome != store::OneTimeOutcome::valid) return ConfirmOutcome::invalid_token;
+    store::UserStore(db_).mark_confirmed(used.user_id, now);
+    return ConfirmOutcome::confirmed;
+  });
+}
+
+std::optional<MailRequestResult> AccountService::throttled(session::LoginThrottle& limiter, std::string_view email,
+                                                          std::string_view client_address) {
+  const auto now = session::LoginThrottle::TimePoint::clock::now();
+  if (auto wait = limiter.retry_after(email, client_address, now)) {
+    return MailRequestResult{MailRequestOutcome::rate_limited, *wait};
+  }
+  limiter.record_failure(email, client_address, now);  // counts the request
+  return std::nullopt;
+}
+
+MailRequestResult AccountService::resend_confirmation(std::string_view email, std::string_view client_address) {
+  const std::string address = store::normalise_email(email);
+  if (auto limited = throttled(resend_requests_, address, client_address)) return *limited;
+  bool queued = false;
+  db_.transaction([&] {
+    const std::optional<store::User> user = store::UserStore(db_).find_by_email(address);
+    if (!user || user->confirmed_at || !user->active) return;  // nothing to send, and nothing said
+    queue(templates_.confirm(user->email, mail::link_with_token(config_.email.confirm_url, issue_token(user->id, false))));
+    queued = true;
+  });
+  if (queued) wake_sender_();
+  return {};
+}
+
+MailRequestResult AccountService::forgot_password(std::string_view email, std::string_view client_address) {
+  const std::string address = store::normalise_email(email);
+  if (auto limited = throttled(reset_requests_, address, client_address)) return *limited;
+  bool queued = false;
+  db_.transaction([&] {
+    const std::optional<store::User> user = store::UserStore(db_).find_by_email(address);
+    if (!user || !user->active) return;
+    queue(templates_.reset(user->email, mail::link_with_token(config_.email.reset_url, issue_token(user->id, true))));
+    queued = true;
+  });
+  if (queued) wake_sender_();
+  return {};
+}
+
+ResetOutcome AccountService::reset_password(std::string_view token, std::string_view new_password) {
+  const std::string token_hash = store::hash_token(token);
+  store::OneTimeTokenStore tokens(db_);
+  if (tokens.check(token_hash, store::OneTimePurpose::reset, now_seconds()).outcome != store::OneTimeOutcome::valid) {
+    return ResetOutcome::invalid_token;
+  }
+  // The policy before the token is used up: a weak password leaves it usable.
+  const password::NewPasswordHash hashed = password::hash_new_password(
+      new_password, {config_.password.min_length, config_.password.max_length}, hasher_);
+  if (hashed.result != password::PolicyResult::ok) return ResetOutcome::weak_password;
+
+  std::string user_id;
+  const ResetOutcome outcome = db_.transaction([&] {
+    const int64_t now = now_seconds();
+    const store::OneTimeResult used = tokens.consume(token_hash, store::OneTimePurpose::reset, now);
+    if (used.outcome != store::OneTimeOutcome::valid) return ResetOutcome::invalid_token;
+    store::UserStore users(db_);
+    users.set_password_hash(used.user_id, hashed.encoded);
+    users.mark_confirmed(used.user_id, now);  // the reset link proved the address
+    tokens.invalidate_for_user(used.user_id, store::OneTimePurpose::reset, now);
+    store::SessionStore(db_).revoke_all_for_user(used.user_id, now);
+    user_id = used.user_id;
+    return ResetOutcome::done;
+  });
+  if (outcome == ResetOutcome::done) forget_sessions_of(user_id);
+  return outcome;
+}
+
+ChangeOutcome AccountService::change_password(std::string_view user_id, std::string_view current_session_id,
+                                              std::string_view current_password, std::string_view new_password) {
+  const std::optional<store::User> user = store::UserStore(db_).find_by_id(user_id);
+  if (!user) return ChangeOutcome::no_such_user;
+  const bool matches = user->password_hash ? hasher_.verify(current_password, *user->password_hash)
+                                           : hasher_.verify_dummy(current_password);
+  if (!matches) return ChangeOutcome::wrong_password;
+  const password::NewPasswordHash hashed = password::hash_new_password(
+      new_password, {config_.password.min_length, config_.password.max_length}, hasher_);
+  if (hashed.result != password::PolicyResult::ok) return ChangeOutcome::weak_password;
+  db_.transaction([&] {
+    store::UserStore(db_).set_password_hash(user->id, hashed.encoded);
+    store::SessionStore(db_).revoke_all_for_user(user->id, now_seconds(), current_session_id);
+  });
+  forget_sessions_of(user->id);
+  return ChangeOutcome::done;
+}
+
+void AccountService::forget_sessions_of(std::string_view user_id) {
+  for (const store::Session& session : store::SessionStore(db_).list_for_user(user_id)) {
+    revocations_.forget_session(session.id);
+  }
+}
+
+}  // namespace latchkey::account

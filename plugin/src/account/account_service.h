@@ -1,0 +1,79 @@
+// The account lifecycle: registration with email confirmation, resending it, password reset and
+// change. Knows nothing of HTTP; mails go to the outbox in the same transaction as the change
+// they announce, and a background sender delivers them.
+#pragma once
+
+#include "config/auth_config.h"
+#include "mail/templates.h"
+#include "password/hasher.h"
+#include "session/login_throttle.h"
+#include "session/revocation_cache.h"
+#include "session/session_service.h"
+#include "store/database.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace latchkey::account {
+
+enum class RegisterOutcome { accepted, invalid_email, weak_password };
+enum class ConfirmOutcome { confirmed, invalid_token };
+enum class MailRequestOutcome { accepted, rate_limited };
+enum class ResetOutcome { done, invalid_token, weak_password };
+enum class ChangeOutcome { done, wrong_password, weak_password, no_such_user };
+
+struct MailRequestResult {
+  MailRequestOutcome outcome = MailRequestOutcome::accepted;
+  std::chrono::seconds retry_after{0};
+};
+
+class AccountService {
+ public:
+  // wake_sender: called after a transaction that queued mail has committed.
+  AccountService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
+                 const mail::Templates& templates, session::RevocationCache& revocations,
+                 std::function<void()> wake_sender, session::WallClock clock = std::chrono::system_clock::now);
+
+  // Every call may throw store::StoreUnavailable (the caller answers 503).
+
+  // An existing address gets the same outcome as a new one, and a different mail.
+  RegisterOutcome register_account(std::string_view email, std::string_view password);
+  ConfirmOutcome confirm(std::string_view token);
+  // Limited per address (whether or not it exists) and per client, so answers reveal nothing.
+  MailRequestResult resend_confirmation(std::string_view email, std::string_view client_address);
+  MailRequestResult forgot_password(std::string_view email, std::string_view client_address);
+  // A weak password leaves the token usable. Success ends every session of the user.
+  ResetOutcome reset_password(std::string_view token, std::string_view new_password);
+  // Success ends every other session of the user.
+  ChangeOutcome change_password(std::string_view user_id, std::string_view current_session_id,
+                                std::string_view current_password, std::string_view new_password);
+
+ private:
+  int64_t now_seconds() const;
+  // A new one-time token for user_id; returns the token (only its hash is stored).
+  std::string issue_token(std::string_view user_id, bool reset);
+  void queue(const mail::Message& message);
+  static std::optional<MailRequestResult> throttled(session::LoginThrottle& limiter, std::string_view email,
+                                                    std::string_view client_address);
+  void forget_sessions_of(std::string_view user_id);
+
+  const config::AuthConfig& config_;
+  store::Database& db_;
+  const password::Hasher& hasher_;
+  const mail::Templates& templates_;
+  session::RevocationCache& revocations_;
+  std::function<void()> wake_sender_;
+  session::WallClock clock_;
+  // The same sliding-window counter as logins, counting mail requests, one per kind of mail.
+  session::LoginThrottle resend_requests_;
+  session::LoginThrottle reset_requests_;
+};
+
+// Whether text looks like one email address: local@domain, no spaces or control characters, at
+// most 254 bytes. Deliverability is proved by the confirmation mail, not here.
+bool is_plausible_email(std::string_view text);
+
+}  // namespace latchkey::account

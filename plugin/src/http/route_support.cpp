@@ -1,0 +1,73 @@
+// Shared route helpers (see route_support.h).
+#include "http/route_support.h"
+
+#include "http/cookies.h"
+#include "password/encoding.h"
+
+#include <chrono>
+
+namespace latchkey::http {
+
+int32_t add_route(PluginState& state, const char* method, const std::string& path, uint32_t auth,
+                  lk_handler_fn handler) {
+  lk_route route{};
+  route.struct_size = sizeof route;
+  route.method = lk_str{method, std::char_traits<char>::length(method)};
+  route.path = lk_str{path.data(), path.size()};
+  route.auth = auth;
+  route.handler = handler;
+  route.user_data = &state;
+  return state.api->register_route(state.host, &route);
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void bad_request(Exchange& exchange, std::string_view message, const FieldErrors& fields) {
+  exchange.respond_json(400, error_body("invalid_request", message, fields));
+}
+
+std::optional<rapidjson::Document> json_body(Exchange& exchange) {
+  const auto content_type = exchange.header("Content-Type");
+  if (!content_type || content_type->substr(0, 16) != "application/json") {
+    bad_request(exchange, "the body must be JSON with Content-Type: application/json");
+    return std::nullopt;
+  }
+  auto body = parse_body(exchange.body());
+  if (!body) bad_request(exchange, "the body must be one JSON object (no duplicate names)");
+  return body;
+}
+
+void respond_tokens(const PluginState& state, Exchange& exchange, const session::IssuedTokens& tokens) {
+  exchange.respond_json(200, token_body(tokens, state.config.tokens.refresh_in_body, now_ms()));
+  exchange.set_header("Cache-Control", "no-store");
+  const auto& cookies = state.config.cookies;
+  const int64_t now = now_ms() / 1000;
+  exchange.add_set_cookie(
+      set_cookie(cookies, cookies.access_name, tokens.access.token, "/", std::max<int64_t>(0, tokens.access.exp - now)));
+  if (tokens.refresh_token) {
+    exchange.add_set_cookie(set_cookie(cookies, cookies.refresh_name, *tokens.refresh_token, state.config.routes.prefix,
+                                       std::max<int64_t>(0, tokens.refresh_expires_at - now)));
+  }
+}
+
+void clear_session_cookies(const PluginState& state, Exchange& exchange) {
+  const auto& cookies = state.config.cookies;
+  exchange.add_set_cookie(clear_cookie(cookies, cookies.access_name, "/"));
+  exchange.add_set_cookie(clear_cookie(cookies, cookies.refresh_name, state.config.routes.prefix));
+}
+
+std::optional<std::string> decode_password_field(const PluginState& state, Exchange& exchange,
+                                                 const std::string& submitted, const char* field) {
+  const auto encoding = password::parse_encoding(state.config.password.encoding).value_or(password::Encoding::plain);
+  password::DecodedPassword decoded = password::decode_password(submitted, encoding);
+  if (decoded.status != password::DecodeStatus::ok) {
+    bad_request(exchange, "the password is not valid base64", {{field, "invalid base64"}});
+    return std::nullopt;
+  }
+  return std::move(decoded.password);
+}
+
+}  // namespace latchkey::http

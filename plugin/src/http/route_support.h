@@ -1,0 +1,61 @@
+// What every auth route shares: the guard that maps outages to 503, the JSON body reader, and
+// the token answer with its cookies.
+#pragma once
+
+#include "http/exchange.h"
+#include "http/json_io.h"
+#include "http/plugin_state.h"
+#include "session/session_service.h"
+#include "store/store_unavailable.h"
+
+#include <latchkey/plugin.h>
+#include <rapidjson/document.h>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace latchkey::http {
+
+using RouteHandler = void (*)(PluginState&, Exchange&);
+
+// The C handler for a route: runs handler, answering 503 (cookies untouched) when the database is
+// out and letting the host answer 500 for anything else, logged.
+template <RouteHandler handler>
+int32_t guarded(void* user_data, lk_request* req, lk_response* res) {
+  PluginState& state = *static_cast<PluginState*>(user_data);
+  Exchange exchange(state.api, req, res);
+  try {
+    handler(state, exchange);
+  } catch (const store::StoreUnavailable& error) {
+    state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());
+    exchange.respond_json(503, error_body("service_unavailable", "the database is not reachable; try again shortly"));
+    exchange.set_header("Retry-After", "5");
+  } catch (const std::exception& error) {
+    state.log(LK_LOG_ERROR, std::string("request failed: ") + error.what());
+    return LK_ERR_INTERNAL;
+  }
+  return LK_OK;
+}
+
+int32_t add_route(PluginState& state, const char* method, const std::string& path, uint32_t auth,
+                  lk_handler_fn handler);
+
+int64_t now_ms();
+
+// 400 invalid_request.
+void bad_request(Exchange& exchange, std::string_view message, const FieldErrors& fields = {});
+
+// The JSON object body, or nullopt after answering 400.
+std::optional<rapidjson::Document> json_body(Exchange& exchange);
+
+// 200 with the token body and both cookies (the refresh cookie only when a refresh token was issued).
+void respond_tokens(const PluginState& state, Exchange& exchange, const session::IssuedTokens& tokens);
+void clear_session_cookies(const PluginState& state, Exchange& exchange);
+
+// A submitted password decoded per password.encoding; nullopt after answering 400.
+std::optional<std::string> decode_password_field(const PluginState& state, Exchange& exchange,
+                                                 const std::string& submitted, const char* field);
+
+}  // namespace latchkey::http
