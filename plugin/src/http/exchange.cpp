@@ -65,10 +65,10 @@ bool Exchange::set_caller(const Caller& caller) {
   return api_->request_set_principal(req_, &principal) == LK_OK;
 }
 
-void Exchange::respond_json(uint32_t status, std::string_view json) {
+void Exchange::respond(uint32_t status, std::string_view content_type, std::string_view body) {
   api_->response_set_status(res_, status);
-  api_->response_set_header(res_, to_lk("Content-Type"), to_lk("application/json"));
-  api_->response_set_body(res_, to_lk(json));
+  api_->response_set_header(res_, to_lk("Content-Type"), to_lk(content_type));
+  api_->response_set_body(res_, to_lk(body));
 }
 
 void Exchange::respond_empty(uint32_t status) {

@@ -36,8 +36,9 @@ class Exchange {
   std::optional<Caller> caller() const;
   bool set_caller(const Caller& caller);  // only from the authenticate-stage filter
 
-  // The whole answer: a status and a JSON body.
-  void respond_json(uint32_t status, std::string_view json);
+  // The whole answer: a status, a content type and a body.
+  void respond(uint32_t status, std::string_view content_type, std::string_view body);
+  void respond_json(uint32_t status, std::string_view json) { respond(status, "application/json", json); }
   void respond_empty(uint32_t status);
   void set_header(std::string_view name, std::string_view value);
   void add_set_cookie(std::string_view value);
