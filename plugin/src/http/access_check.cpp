@@ -34,7 +34,7 @@ jwt::VerifiedAccessToken verify_access(const PluginState& state, std::string_vie
   check.audience = state.config.tokens.audience;
   check.leeway = std::chrono::seconds(state.config.tokens.leeway_seconds);
   check.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  return jwt::verify_access_token(token, *state.keys, check);
+  return state.verified_tokens.verify(token, *state.keys, check);
 }
 
 bool origin_allowed(const PluginState& state, const Exchange& exchange) {

@@ -78,8 +78,10 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
 
   const auto& pw = cfg.password;
   const unsigned max_hashes = pw.max_concurrent_hashes ? pw.max_concurrent_hashes : password::default_max_concurrent();
+  // As many may wait as may run: past that a hash request is refused at once (503) instead of
+  // holding one of the host's workers, so a login storm cannot stall other routes.
   state->hasher = std::make_unique<password::Hasher>(
-      password::Parameters{pw.argon2_memory_kib, pw.argon2_iterations, pw.argon2_parallelism}, max_hashes);
+      password::Parameters{pw.argon2_memory_kib, pw.argon2_iterations, pw.argon2_parallelism}, max_hashes, max_hashes);
   state->revocations = std::make_unique<session::RevocationCache>(
       *state->db, std::chrono::milliseconds(cfg.tokens.revocation_cache_ms));
   state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);

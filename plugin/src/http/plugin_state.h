@@ -5,6 +5,7 @@
 #include "config/auth_config.h"
 #include "google/google_verifier.h"
 #include "jwt/key_set.h"
+#include "jwt/verified_token_cache.h"
 #include "mail/sender.h"
 #include "mail/templates.h"
 #include "password/hasher.h"
@@ -26,6 +27,8 @@ struct PluginState {
   config::AuthConfig config;
   std::optional<jwt::KeySet> keys;
   std::string jwks_json;
+  // Tokens that verified, until they expire (only keys from this config can have signed them).
+  mutable jwt::VerifiedTokenCache verified_tokens;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<password::Hasher> hasher;
   std::unique_ptr<session::RevocationCache> revocations;

@@ -5,6 +5,7 @@
 #include "http/exchange.h"
 #include "http/json_io.h"
 #include "http/plugin_state.h"
+#include "password/concurrency_limit.h"
 #include "session/session_service.h"
 #include "store/store_unavailable.h"
 
@@ -21,7 +22,7 @@ namespace latchkey::http {
 using RouteHandler = void (*)(PluginState&, Exchange&);
 
 // The C handler for a route: runs handler, answering 503 (cookies untouched) when the database is
-// out and letting the host answer 500 for anything else, logged.
+// out or the password hasher is saturated, and letting the host answer 500 for anything else, logged.
 template <RouteHandler handler>
 int32_t guarded(void* user_data, lk_request* req, lk_response* res) {
   PluginState& state = *static_cast<PluginState*>(user_data);
@@ -32,6 +33,10 @@ int32_t guarded(void* user_data, lk_request* req, lk_response* res) {
     state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());
     exchange.respond_json(503, error_body("service_unavailable", "the database is not reachable; try again shortly"));
     exchange.set_header("Retry-After", "5");
+  } catch (const password::Busy&) {
+    // Every hash slot is taken and as many requests wait: a quick answer beats a held worker.
+    exchange.respond_json(503, error_body("service_unavailable", "too many sign-ins at once; try again shortly"));
+    exchange.set_header("Retry-After", "1");
   } catch (const std::exception& error) {
     state.log(LK_LOG_ERROR, std::string("request failed: ") + error.what());
     return LK_ERR_INTERNAL;

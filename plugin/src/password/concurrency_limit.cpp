@@ -3,8 +3,16 @@
 
 namespace latchkey::password {
 
-ConcurrencyLimit::ConcurrencyLimit(unsigned slots)
-    : slots_(slots), semaphore_(static_cast<std::ptrdiff_t>(slots)) {}
+ConcurrencyLimit::ConcurrencyLimit(unsigned slots, unsigned max_waiting)
+    : slots_(slots), max_waiting_(max_waiting), semaphore_(static_cast<std::ptrdiff_t>(slots)) {}
+
+ConcurrencyLimit::Slot ConcurrencyLimit::acquire() {
+  if (admitted_.fetch_add(1) >= slots_ + max_waiting_) {
+    admitted_.fetch_sub(1);
+    throw Busy();
+  }
+  return Slot(*this);
+}
 
 ConcurrencyLimit::Slot::Slot(ConcurrencyLimit& limit) : limit_(limit) {
   limit_.semaphore_.acquire();
@@ -18,6 +26,7 @@ ConcurrencyLimit::Slot::Slot(ConcurrencyLimit& limit) : limit_(limit) {
 ConcurrencyLimit::Slot::~Slot() {
   limit_.in_flight_.fetch_sub(1);
   limit_.semaphore_.release();
+  limit_.admitted_.fetch_sub(1);
 }
 
 }  // namespace latchkey::password

@@ -26,7 +26,10 @@ class Hasher {
  public:
   // Throws std::invalid_argument when !is_supported(parameters) or max_concurrent == 0 (a config
   // error at startup). Computes the dummy hash once, so construction costs one hash.
-  explicit Hasher(Parameters parameters = {}, unsigned max_concurrent = default_max_concurrent());
+  // max_waiting bounds the callers queued for a slot: beyond it, hash and verify throw Busy at once
+  // (so a login storm cannot hold every worker of the host); unbounded by default.
+  explicit Hasher(Parameters parameters = {}, unsigned max_concurrent = default_max_concurrent(),
+                  unsigned max_waiting = ConcurrencyLimit::kUnbounded);
 
   // "$argon2id$v=19$m=..,t=..,p=..$<salt>$<hash>" with a fresh random 16-byte salt and a
   // 32-byte output. Check the policy first (check_password, or hash_new_password).
