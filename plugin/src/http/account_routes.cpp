@@ -141,13 +141,7 @@ void change_password(PluginState& state, Exchange& exchange) {
 
 int32_t register_account_routes(PluginState& state) {
   const std::string& prefix = state.config.routes.prefix;
-  struct Entry {
-    const char* method;
-    std::string path;
-    uint32_t auth;
-    lk_handler_fn handler;
-  };
-  const Entry routes[] = {
+  std::vector<RouteSpec> routes = {
       {"POST", prefix + "/register", LK_AUTH_PUBLIC, guarded<register_account>},
       {"GET", prefix + "/confirm", LK_AUTH_PUBLIC, guarded<confirm_link>},
       {"POST", prefix + "/confirm", LK_AUTH_PUBLIC, guarded<confirm_post>},
@@ -158,12 +152,7 @@ int32_t register_account_routes(PluginState& state) {
       {"POST", prefix + "/password/reset", LK_AUTH_PUBLIC, guarded<reset_password>},
       {"POST", prefix + "/password/change", LK_AUTH_REQUIRED, guarded<change_password>},
   };
-  for (const Entry& entry : routes) {
-    if (const int32_t status = add_route(state, entry.method, entry.path, entry.auth, entry.handler); status != LK_OK) {
-      return status;
-    }
-  }
-  return LK_OK;
+  return add_routes(state, routes);
 }
 
 }  // namespace latchkey::http

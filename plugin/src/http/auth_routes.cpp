@@ -125,13 +125,7 @@ void jwks(PluginState& state, Exchange& exchange) {
 
 int32_t register_auth_routes(PluginState& state) {
   const std::string& prefix = state.config.routes.prefix;
-  struct Entry {
-    const char* method;
-    std::string path;
-    uint32_t auth;
-    lk_handler_fn handler;
-  };
-  std::vector<Entry> routes = {
+  std::vector<RouteSpec> routes = {
       {"POST", prefix + "/login", LK_AUTH_PUBLIC, guarded<login>},
       {"POST", prefix + "/refresh", LK_AUTH_PUBLIC, guarded<refresh>},
       {"GET", prefix + "/me", LK_AUTH_REQUIRED, guarded<me>},
@@ -142,12 +136,7 @@ int32_t register_auth_routes(PluginState& state) {
   if (!state.config.routes.me_alias.empty()) {
     routes.push_back({"GET", state.config.routes.me_alias, LK_AUTH_REQUIRED, guarded<me>});
   }
-  for (const Entry& entry : routes) {
-    if (const int32_t status = add_route(state, entry.method, entry.path, entry.auth, entry.handler); status != LK_OK) {
-      return status;
-    }
-  }
-  return LK_OK;
+  return add_routes(state, routes);
 }
 
 }  // namespace latchkey::http

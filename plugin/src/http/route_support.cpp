@@ -20,6 +20,15 @@ int32_t add_route(PluginState& state, const char* method, const std::string& pat
   return state.api->register_route(state.host, &route);
 }
 
+int32_t add_routes(PluginState& state, const std::vector<RouteSpec>& routes) {
+  for (const RouteSpec& route : routes) {
+    if (const int32_t status = add_route(state, route.method, route.path, route.auth, route.handler); status != LK_OK) {
+      return status;
+    }
+  }
+  return LK_OK;
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace latchkey::http {
 
@@ -46,6 +47,16 @@ int32_t guarded(void* user_data, lk_request* req, lk_response* res) {
 
 int32_t add_route(PluginState& state, const char* method, const std::string& path, uint32_t auth,
                   lk_handler_fn handler);
+
+struct RouteSpec {
+  const char* method;
+  std::string path;
+  uint32_t auth;  // LK_AUTH_PUBLIC or LK_AUTH_REQUIRED
+  lk_handler_fn handler;
+};
+
+// Registers each route in order; returns the first failing status, or LK_OK.
+int32_t add_routes(PluginState& state, const std::vector<RouteSpec>& routes);
 
 int64_t now_ms();
 
