@@ -48,12 +48,14 @@ bool is_plausible_email(std::string_view text) {
 
 AccountService::AccountService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
                                const mail::Templates& templates, session::RevocationCache& revocations,
-                               std::function<void()> wake_sender, session::WallClock clock)
+                               session::LoginThrottle& login_failures, std::function<void()> wake_sender,
+                               session::WallClock clock)
     : config_(config),
       db_(db),
       hasher_(hasher),
       templates_(templates),
       revocations_(revocations),
+      login_failures_(login_failures),
       wake_sender_(std::move(wake_sender)),
       clock_(std::move(clock)),
       resend_requests_(mail_request_limits(config)),
@@ -184,22 +186,33 @@ ResetOutcome AccountService::reset_password(std::string_view token, std::string_
   return outcome;
 }
 
-ChangeOutcome AccountService::change_password(std::string_view user_id, std::string_view current_session_id,
-                                              std::string_view current_password, std::string_view new_password) {
+ChangeResult AccountService::change_password(std::string_view user_id, std::string_view current_session_id,
+                                             std::string_view current_password, std::string_view new_password,
+                                             std::string_view client_address) {
   const std::optional<store::User> user = store::UserStore(db_).find_by_id(user_id);
-  if (!user) return ChangeOutcome::no_such_user;
+  if (!user) return {ChangeOutcome::no_such_user};
+  // A stolen access token must not give more password guesses than the login form does.
+  const std::string account = store::normalise_email(user->email);
+  const auto steady_now = session::LoginThrottle::TimePoint::clock::now();
+  if (auto wait = login_failures_.retry_after(account, client_address, steady_now)) {
+    return {ChangeOutcome::rate_limited, *wait};
+  }
   const bool matches = user->password_hash ? hasher_.verify(current_password, *user->password_hash)
                                            : hasher_.verify_dummy(current_password);
-  if (!matches) return ChangeOutcome::wrong_password;
+  if (!matches) {
+    login_failures_.record_failure(account, client_address, steady_now);
+    return {ChangeOutcome::wrong_password};
+  }
+  login_failures_.record_success(account);
   const password::NewPasswordHash hashed = password::hash_new_password(
       new_password, {config_.password.min_length, config_.password.max_length}, hasher_);
-  if (hashed.result != password::PolicyResult::ok) return ChangeOutcome::weak_password;
+  if (hashed.result != password::PolicyResult::ok) return {ChangeOutcome::weak_password};
   db_.transaction([&] {
     store::UserStore(db_).set_password_hash(user->id, hashed.encoded);
     store::SessionStore(db_).revoke_all_for_user(user->id, now_seconds(), current_session_id);
   });
   forget_sessions_of(user->id);
-  return ChangeOutcome::done;
+  return {ChangeOutcome::done};
 }
 
 void AccountService::forget_sessions_of(std::string_view user_id) {

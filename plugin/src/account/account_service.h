@@ -23,7 +23,12 @@ enum class RegisterOutcome { accepted, invalid_email, weak_password };
 enum class ConfirmOutcome { confirmed, invalid_token };
 enum class MailRequestOutcome { accepted, rate_limited };
 enum class ResetOutcome { done, invalid_token, weak_password };
-enum class ChangeOutcome { done, wrong_password, weak_password, no_such_user };
+enum class ChangeOutcome { done, wrong_password, weak_password, no_such_user, rate_limited };
+
+struct ChangeResult {
+  ChangeOutcome outcome = ChangeOutcome::done;
+  std::chrono::seconds retry_after{0};  // rate_limited only
+};
 
 struct MailRequestResult {
   MailRequestOutcome outcome = MailRequestOutcome::accepted;
@@ -32,10 +37,13 @@ struct MailRequestResult {
 
 class AccountService {
  public:
-  // wake_sender: called after a transaction that queued mail has committed.
+  // wake_sender: called after a transaction that queued mail has committed. login_failures: the
+  // login throttle, shared so that guessing the current password on password/change counts
+  // against the same limit as guessing it on login.
   AccountService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
                  const mail::Templates& templates, session::RevocationCache& revocations,
-                 std::function<void()> wake_sender, session::WallClock clock = std::chrono::system_clock::now);
+                 session::LoginThrottle& login_failures, std::function<void()> wake_sender,
+                 session::WallClock clock = std::chrono::system_clock::now);
 
   // Every call may throw store::StoreUnavailable (the caller answers 503).
 
@@ -47,9 +55,11 @@ class AccountService {
   MailRequestResult forgot_password(std::string_view email, std::string_view client_address);
   // A weak password leaves the token usable. Success ends every session of the user.
   ResetOutcome reset_password(std::string_view token, std::string_view new_password);
-  // Success ends every other session of the user.
-  ChangeOutcome change_password(std::string_view user_id, std::string_view current_session_id,
-                                std::string_view current_password, std::string_view new_password);
+  // Success ends every other session of the user. Wrong current passwords count as failed logins
+  // of the account and of client_address.
+  ChangeResult change_password(std::string_view user_id, std::string_view current_session_id,
+                               std::string_view current_password, std::string_view new_password,
+                               std::string_view client_address);
 
  private:
   int64_t now_seconds() const;
@@ -65,6 +75,7 @@ class AccountService {
   const password::Hasher& hasher_;
   const mail::Templates& templates_;
   session::RevocationCache& revocations_;
+  session::LoginThrottle& login_failures_;
   std::function<void()> wake_sender_;
   session::WallClock clock_;
   // The same sliding-window counter as logins, counting mail requests, one per kind of mail.

@@ -123,11 +123,17 @@ void change_password(PluginState& state, Exchange& exchange) {
   if (!new_password) return;
 
   const Caller caller = *exchange.caller();  // the route is protected: the host guarantees a caller
-  switch (state.accounts->change_password(caller.subject, caller.session_id, *current_password, *new_password)) {
+  const account::ChangeResult result = state.accounts->change_password(
+      caller.subject, caller.session_id, *current_password, *new_password, exchange.remote_address());
+  switch (result.outcome) {
     case account::ChangeOutcome::done:
       return exchange.respond_json(200, R"({"status":"password_changed"})");
     case account::ChangeOutcome::wrong_password:
       return exchange.respond_json(401, error_body("invalid_credentials", "the current password is wrong"));
+    case account::ChangeOutcome::rate_limited:
+      exchange.respond_json(429, error_body("rate_limited", "too many wrong passwords; try again later"));
+      exchange.set_header("Retry-After", std::to_string(std::max<int64_t>(1, result.retry_after.count())));
+      return;
     case account::ChangeOutcome::weak_password:
       return weak_password(state, exchange, "new_password");
     case account::ChangeOutcome::no_such_user:

@@ -110,7 +110,8 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
                                                       mail::SenderOptions{}, log);
   mail::Sender* sender = state->mail_sender.get();
   state->accounts = std::make_unique<account::AccountService>(cfg, *state->db, *state->hasher, *state->templates,
-                                                              *state->revocations, [sender] { sender->wake(); });
+                                                              *state->revocations, *state->throttle,
+                                                              [sender] { sender->wake(); });
   return state;
 }
 

@@ -110,6 +110,30 @@ TEST_P(AccountPassword, ChangeChecksTheCurrentPasswordAndEndsOtherSessions) {
   EXPECT_EQ(refresh_with_cookie(refresh_token_of(current)).status, 200);
 }
 
+TEST_P(AccountPassword, WrongCurrentPasswordsCountAsFailedLogins) {
+  start_host(R"({"login_throttle": {"max_failures_per_account": 3, "window_seconds": 600}})");
+  add_user("user@example.com");
+  const Headers auth = json_with(bearer(access_token_of(login_ok("user@example.com"))));
+  auto change = [&](const std::string& from) {
+    return post("/password/change", R"({"current_password":")" + from + R"(","new_password":"a fine new password"})", auth);
+  };
+
+  // Two guesses through password/change and one through login: one shared limit of 3.
+  EXPECT_TRUE(is_json_error(change("guess 1"), 401, "invalid_credentials"));
+  EXPECT_TRUE(is_json_error(change("guess 2"), 401, "invalid_credentials"));
+  EXPECT_TRUE(is_json_error(login("user@example.com", "guess 3"), 401, "invalid_credentials"));
+
+  const HttpResult limited = change(kPassword);
+  EXPECT_TRUE(is_json_error(limited, 429, "rate_limited")) << "even the right password waits";
+  const std::string retry_after = limited.header("Retry-After");
+  ASSERT_FALSE(retry_after.empty()) << "no Retry-After";
+  EXPECT_GT(std::stoll(retry_after), 0);
+  EXPECT_LE(std::stoll(retry_after), 600);
+  EXPECT_TRUE(is_json_error(login("user@example.com"), 429, "rate_limited"));
+  add_user("other@example.com");
+  EXPECT_EQ(login("other@example.com").status, 200) << "another account is not limited";
+}
+
 INSTANTIATE_ON_EACH_BACKEND(AccountPassword);
 
 }  // namespace
