@@ -96,6 +96,8 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
       report(api, host, "/google/jwks", google_error);
       return nullptr;
     }
+    // 60 nonces per client address per minute: a page asks for one per sign-in button it shows.
+    state->nonce_requests = std::make_unique<session::LoginThrottle>(config::LoginThrottleConfig{60, 60, 60});
   }
 
   auto templates = mail::Templates::load(cfg.email, cfg.config_dir);

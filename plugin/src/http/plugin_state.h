@@ -35,6 +35,8 @@ struct PluginState {
   std::unique_ptr<session::LoginThrottle> throttle;
   std::unique_ptr<session::SessionService> sessions;
   std::unique_ptr<google::GoogleVerifier> google;  // null while google.client_id is unset
+  // Each GET google/nonce writes a row: bounded per client address (the throttle's sliding window).
+  std::unique_ptr<session::LoginThrottle> nonce_requests;
   // Declared after db: destroyed first, so the sender thread stops before the database closes.
   std::optional<mail::Templates> templates;
   std::unique_ptr<mail::Sender> mail_sender;

@@ -220,5 +220,24 @@ TEST_F(GoogleSignIn, NonceMustBeOursMatchAndBeUsedOnce) {
   EXPECT_TRUE(is_json_error(post_credential(sign(with_nonce), nonce), 401, "invalid_credential"));  // reused
 }
 
+TEST_F(GoogleSignIn, NoncesAreLimitedPerClientAddress) {
+  start_with_jwks(server->url());
+  int issued = 0;
+  HttpResult last;
+  for (int i = 0; i < 70; ++i) {
+    last = http.get(auth_url("/google/nonce"));
+    if (last.status != 200) break;
+    ++issued;
+  }
+  EXPECT_EQ(issued, 60) << "60 nonces per address per minute";
+  EXPECT_TRUE(is_json_error(last, 429, "rate_limited")) << last.status << " " << last.body;
+  const std::string retry_after = last.header("Retry-After");
+  ASSERT_FALSE(retry_after.empty()) << "no Retry-After";
+  EXPECT_GT(std::stoll(retry_after), 0);
+  EXPECT_LE(std::stoll(retry_after), 60);
+  // Sign-in itself is not held back by the nonce limit.
+  EXPECT_EQ(post_credential(sign({})).status, 200);
+}
+
 }  // namespace
 }  // namespace latchkey::test::auth
