@@ -1,4 +1,4 @@
-// Percent-decoding of path segments and query values (libcurl's unescape).
+// Percent-decoding of path segments and query values.
 #pragma once
 
 #include <string>

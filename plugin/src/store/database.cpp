@@ -5,8 +5,8 @@
 #include <string>
 #include <system_error>
 
-#include "store/backend_factories.h"
 #include "store/connection_failure.h"
+#include "store/soci_backend.h"
 
 namespace latchkey::store {
 namespace {
@@ -22,15 +22,6 @@ const OpenTransaction* find_transaction(const Database* db) {
     for (const auto& t : open_transactions)
         if (t.db == db) return &t;
     return nullptr;
-}
-
-const soci::backend_factory& factory_for(Backend backend) {
-    switch (backend) {
-        case Backend::postgresql: return *soci::factory_postgresql();
-        case Backend::mysql: return *soci::factory_mysql();
-        case Backend::sqlite: break;
-    }
-    return *soci::factory_sqlite3();
 }
 
 std::string describe(const DatabaseUrl& url) {
@@ -59,7 +50,10 @@ private:
 };
 
 Database::Database(DatabaseUrl url, DatabaseOptions options)
-    : url_(std::move(url)), options_(options), slots_(options.pool_size == 0 ? 1 : options.pool_size) {
+    : url_(std::move(url)),
+      options_(options),
+      factory_(&soci_backend(url_.backend)),
+      slots_(options.pool_size == 0 ? 1 : options.pool_size) {
     options_.pool_size = slots_.size();
     if (url_.backend == Backend::sqlite && url_.sqlite_path.has_parent_path()) {
         std::error_code ec;
@@ -79,7 +73,7 @@ void Database::connect(std::size_t pos) {
         if (slot.open) {
             sql.reconnect();
         } else {
-            sql.open(factory_for(url_.backend), url_.connect_string);
+            sql.open(*factory_, url_.connect_string);
             slot.open = true;
         }
         configure(sql);

@@ -27,7 +27,8 @@ struct DatabaseOptions {
 
 class Database {
 public:
-    // Opens pool_size connections. SQLite: creates the file's parent folder, then WAL,
+    // Loads the backend's SOCI library (soci_backend.h: std::runtime_error when it is missing),
+    // then opens pool_size connections. SQLite: creates the file's parent folder, then WAL,
     // busy_timeout and foreign_keys on every connection. Throws StoreUnavailable when the database
     // cannot be reached (its message names the database, never the password).
     explicit Database(DatabaseUrl url, DatabaseOptions options = {});
@@ -86,6 +87,7 @@ private:
 
     DatabaseUrl url_;
     DatabaseOptions options_;
+    const soci::backend_factory* factory_;
     std::unique_ptr<soci::connection_pool> pool_;
     std::vector<Slot> slots_;                      // slot i belongs to whoever leased pool_ position i
     std::atomic<std::uint64_t> failure_epoch_{0};  // bumped on every connection failure

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "scratch_sqlite.h"
-#include "store/backend_factories.h"
+#include "store/soci_backend.h"
 
 namespace latchkey::mail::testing {
 namespace {
@@ -150,7 +150,7 @@ TEST_F(MailSender, LockedDatabaseDelaysDeliveryButLosesNothing) {
     short_waits.busy_timeout = 50ms;
     store::Database sender_db(scratch_.db().url(), short_waits);
     // Another writer holds the write lock: the sender's claim fails with "database is locked".
-    soci::session blocker(*soci::factory_sqlite3(), scratch_.db().url().connect_string);
+    soci::session blocker(store::soci_backend(store::Backend::sqlite), scratch_.db().url().connect_string);
     blocker << "BEGIN IMMEDIATE";
 
     std::vector<std::string> log;

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "store/backend_factories.h"
 #include "store/migrations.h"
+#include "store/soci_backend.h"
 #include "store/token_hash.h"
 
 namespace latchkey::store::testing {
@@ -57,8 +57,7 @@ std::unique_ptr<ScratchDatabase> ScratchDatabase::create(Backend backend, std::s
         why = std::string(var) + ": " + admin_url.error;
         return nullptr;
     }
-    const auto& factory = backend == Backend::postgresql ? *soci::factory_postgresql() : *soci::factory_mysql();
-    scratch->admin_ = std::make_unique<soci::session>(factory, admin_url.url->connect_string);
+    scratch->admin_ = std::make_unique<soci::session>(soci_backend(backend), admin_url.url->connect_string);
     scratch->name_ = "latchkey_t" + random_hex(8);  // generated here, never from input
     *scratch->admin_ << "CREATE DATABASE " + scratch->name_;
     scratch->url_ = *parse_database_url(with_database(server_url, scratch->name_), ".").url;
