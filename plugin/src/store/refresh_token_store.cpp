@@ -29,6 +29,25 @@ std::optional<TokenRow> read_token(soci::session& sql, const std::string& hash) 
     return row;
 }
 
+// Why a token cannot be consumed, checked in the documented order; nullopt when it can be.
+std::optional<ConsumeOutcome> refusal(const TokenRow& row, std::int64_t now) {
+    if (row.session_revoked) return ConsumeOutcome::session_revoked;
+    if (row.result.used_at) return ConsumeOutcome::already_used;
+    if (now >= row.expires_at || now >= row.result.session_expires_at) return ConsumeOutcome::expired;
+    return std::nullopt;
+}
+
+// Marks the token used only where refusal() would find nothing, and returns what consume needs: a
+// successful refresh costs one round trip. Binds are by position, so each placeholder has its own
+// name (SQLite makes one parameter of a repeated name). MariaDB has no UPDATE ... RETURNING.
+const std::string consume_returning =
+    "UPDATE refresh_tokens SET used_at = :now "
+    "WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :token_now "
+    "AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL AND expires_at > :session_now) "
+    "RETURNING session_id, "
+    "(SELECT s.user_id FROM sessions s WHERE s.id = refresh_tokens.session_id), "
+    "(SELECT s.expires_at FROM sessions s WHERE s.id = refresh_tokens.session_id)";
+
 }  // namespace
 
 void RefreshTokenStore::insert(const NewRefreshToken& token) {
@@ -47,26 +66,35 @@ ConsumeResult RefreshTokenStore::consume(std::string_view token_hash, std::int64
     const std::string hash(token_hash);
     const long long at = now;
     return db_.run([&](soci::session& sql) {
+        if (db_.backend() != Backend::mysql) {
+            ConsumeResult result;
+            long long session_expires_at = 0;
+            sql << consume_returning, soci::into(result.session_id), soci::into(result.user_id),
+                soci::into(session_expires_at), soci::use(at), soci::use(hash), soci::use(at), soci::use(at);
+            if (sql.got_data()) {
+                result.outcome = ConsumeOutcome::consumed;
+                result.session_expires_at = session_expires_at;
+                return result;
+            }
+            // Refused: one read says why. A row that now looks consumable is answered as a lost
+            // race, like the UPDATE below that matches nothing (already_used, used_at unknown).
+            const auto row = read_token(sql, hash);
+            if (!row) return ConsumeResult{};
+            result = row->result;
+            result.outcome = refusal(*row, now).value_or(ConsumeOutcome::already_used);
+            return result;
+        }
+        // MariaDB: read and check first, then mark it used.
         auto row = read_token(sql, hash);
         if (!row) return ConsumeResult{};
         ConsumeResult result = row->result;
-        if (row->session_revoked) {
-            result.outcome = ConsumeOutcome::session_revoked;
-            return result;
-        }
-        if (result.used_at) {
-            result.outcome = ConsumeOutcome::already_used;
-            return result;
-        }
-        if (now >= row->expires_at || now >= result.session_expires_at) {
-            result.outcome = ConsumeOutcome::expired;
+        if (const auto why = refusal(*row, now)) {
+            result.outcome = *why;
             return result;
         }
         // The one winner: whoever's UPDATE matches the row while used_at is still NULL.
-        soci::statement st = (sql.prepare << "UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL",
-                              soci::use(at), soci::use(hash));
-        st.execute(true);
-        if (st.get_affected_rows() == 1) {
+        if (execute_once(sql, "UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL",
+                         soci::use(at), soci::use(hash)) == 1) {
             result.outcome = ConsumeOutcome::consumed;
             return result;
         }

@@ -41,9 +41,10 @@ public:
 
     void insert(const NewRefreshToken& token);
 
-    // Checked in this order: unknown, session_revoked, already_used, expired; then one
-    // `UPDATE ... SET used_at = now WHERE token_hash = ? AND used_at IS NULL` whose affected row
-    // count decides between consumed (1) and already_used (0).
+    // Checked in this order: unknown, session_revoked, already_used, expired. The token is marked
+    // used by one `UPDATE ... SET used_at = now WHERE ... used_at IS NULL`, so only one caller can
+    // get consumed. PostgreSQL and SQLite run that UPDATE first, with every check in its WHERE and
+    // `RETURNING`, and read the row only when it matched nothing; MariaDB reads first, then updates.
     ConsumeResult consume(std::string_view token_hash, std::int64_t now);
 
 private:

@@ -60,9 +60,7 @@ bool SessionStore::touch(std::string_view id, std::int64_t now) {
     const std::string key(id);
     const long long at = now;
     return db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << "UPDATE sessions SET last_used_at = :now WHERE id = :id", soci::use(at), soci::use(key));
-        st.execute(true);
-        return st.get_affected_rows() > 0;
+        return execute_once(sql, "UPDATE sessions SET last_used_at = :now WHERE id = :id", soci::use(at), soci::use(key)) > 0;
     });
 }
 
@@ -70,10 +68,8 @@ bool SessionStore::revoke(std::string_view id, std::int64_t now) {
     const std::string key(id);
     const long long at = now;
     return db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << "UPDATE sessions SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
-                              soci::use(at), soci::use(key));
-        st.execute(true);
-        return st.get_affected_rows() == 1;
+        return execute_once(sql, "UPDATE sessions SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
+                            soci::use(at), soci::use(key)) == 1;
     });
 }
 
@@ -83,10 +79,10 @@ std::int64_t SessionStore::revoke_all_for_user(std::string_view user_id, std::in
     const long long at = now;
     return db_.run([&](soci::session& sql) {
         const std::string update = "UPDATE sessions SET revoked_at = :now WHERE user_id = :user_id AND revoked_at IS NULL";
-        soci::statement st = except_id ? (sql.prepare << update + " AND id <> :except", soci::use(at), soci::use(user), soci::use(except))
-                                       : (sql.prepare << update, soci::use(at), soci::use(user));
-        st.execute(true);
-        return static_cast<std::int64_t>(st.get_affected_rows());
+        const long long changed =
+            except_id ? execute_once(sql, update + " AND id <> :except", soci::use(at), soci::use(user), soci::use(except))
+                      : execute_once(sql, update, soci::use(at), soci::use(user));
+        return static_cast<std::int64_t>(changed);
     });
 }
 

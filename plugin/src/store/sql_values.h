@@ -1,5 +1,5 @@
-// Small helpers shared by the stores: nullable values and the per-backend "insert unless it
-// exists" clause. Internal to the store.
+// Small helpers shared by the stores: nullable values, the per-backend "insert unless it exists"
+// clause, and a statement run once that counts its rows. Internal to the store.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,20 @@ inline std::string if_absent(Backend backend, const std::string& key) {
         return " ON DUPLICATE KEY UPDATE " + first + " = " + first;
     }
     return " ON CONFLICT (" + key + ") DO NOTHING";
+}
+
+// Runs an UPDATE or DELETE once and returns how many rows it changed. `sql.prepare << ...` makes a
+// named prepared statement, which on PostgreSQL costs three round trips (parse, execute,
+// deallocate) for one execution; this is SOCI's one-time query (what `sql << ...` runs): one.
+template <class... Uses>
+long long execute_once(soci::session& sql, const std::string& query, const Uses&... uses) {
+    soci::statement st(sql);
+    (st.exchange(uses), ...);
+    st.alloc();
+    st.prepare(query, soci::details::st_one_time_query);
+    st.define_and_bind();
+    st.execute(true);
+    return st.get_affected_rows();
 }
 
 }  // namespace latchkey::store

@@ -13,19 +13,16 @@ namespace {
 
 const std::string user_columns = "SELECT id, email, password_hash, confirmed_at, active, created_at FROM users";
 
-// Reads every row of a users query; `where` is SQL from this file, `value` its one bound parameter.
-std::vector<User> select_users(soci::session& sql, const std::string& where, const std::string& value) {
+// Every user, oldest first (roles not filled in).
+std::vector<User> select_all_users(soci::session& sql) {
     User row;
     std::string password_hash;
     long long confirmed_at = 0, created_at = 0;
     int active = 0;
     soci::indicator password_ind = soci::i_ok, confirmed_ind = soci::i_ok;
-    const std::string query = user_columns + where;
-    soci::statement st =
-        value.empty() ? (sql.prepare << query, soci::into(row.id), soci::into(row.email), soci::into(password_hash, password_ind),
-                         soci::into(confirmed_at, confirmed_ind), soci::into(active), soci::into(created_at))
-                      : (sql.prepare << query, soci::into(row.id), soci::into(row.email), soci::into(password_hash, password_ind),
-                         soci::into(confirmed_at, confirmed_ind), soci::into(active), soci::into(created_at), soci::use(value));
+    soci::statement st = (sql.prepare << user_columns + " ORDER BY created_at, id", soci::into(row.id), soci::into(row.email),
+                          soci::into(password_hash, password_ind), soci::into(confirmed_at, confirmed_ind),
+                          soci::into(active), soci::into(created_at));
     st.execute();
     std::vector<User> users;
     while (st.fetch()) {
@@ -39,19 +36,35 @@ std::vector<User> select_users(soci::session& sql, const std::string& where, con
     return users;
 }
 
+// Sorted. A one-time query fills a vector of a given size in one round trip (a rowset is a prepared
+// statement: three on PostgreSQL). A full vector may have left rows out: then ask with more room.
 std::vector<std::string> roles_of(soci::session& sql, const std::string& id) {
     std::vector<std::string> roles;
-    soci::rowset<std::string> rows = (sql.prepare << "SELECT role FROM user_roles WHERE user_id = :id", soci::use(id));
-    for (const auto& role : rows) roles.push_back(role);
+    for (std::size_t room = 8;; room *= 2) {
+        roles.resize(room);
+        sql << "SELECT role FROM user_roles WHERE user_id = :id", soci::into(roles), soci::use(id);
+        if (roles.size() < room) break;
+    }
     std::sort(roles.begin(), roles.end());
     return roles;
 }
 
+// `where` matches at most one row (a unique column). One-time queries, as in roles_of.
 std::optional<User> find_one(soci::session& sql, const std::string& where, const std::string& value) {
-    auto users = select_users(sql, where, value);
-    if (users.empty()) return std::nullopt;
-    users.front().roles = roles_of(sql, users.front().id);
-    return std::move(users.front());
+    User user;
+    std::string password_hash;
+    long long confirmed_at = 0, created_at = 0;
+    int active = 0;
+    soci::indicator password_ind = soci::i_ok, confirmed_ind = soci::i_ok;
+    sql << user_columns + where, soci::into(user.id), soci::into(user.email), soci::into(password_hash, password_ind),
+        soci::into(confirmed_at, confirmed_ind), soci::into(active), soci::into(created_at), soci::use(value);
+    if (!sql.got_data()) return std::nullopt;
+    user.password_hash = nullable(password_hash, password_ind);
+    user.confirmed_at = nullable(confirmed_at, confirmed_ind);
+    user.active = active != 0;
+    user.created_at = created_at;
+    user.roles = roles_of(sql, user.id);
+    return user;
 }
 
 bool user_exists(soci::session& sql, const std::string& id) {
@@ -101,7 +114,7 @@ std::optional<User> UserStore::find_by_id(std::string_view id) {
 
 std::vector<User> UserStore::list() {
     return db_.run([&](soci::session& sql) {
-        auto users = select_users(sql, " ORDER BY created_at, id", "");
+        auto users = select_all_users(sql);
         std::map<std::string, std::vector<std::string>> roles;
         std::string user_id, role;
         soci::statement st = (sql.prepare << "SELECT user_id, role FROM user_roles ORDER BY user_id, role",
@@ -117,9 +130,7 @@ bool UserStore::set_active(std::string_view id, bool active) {
     const std::string key(id);
     const int value = active ? 1 : 0;
     return db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << "UPDATE users SET active = :active WHERE id = :id", soci::use(value), soci::use(key));
-        st.execute(true);
-        return st.get_affected_rows() > 0;
+        return execute_once(sql, "UPDATE users SET active = :active WHERE id = :id", soci::use(value), soci::use(key)) > 0;
     });
 }
 
@@ -148,19 +159,15 @@ bool UserStore::mark_confirmed(std::string_view id, std::int64_t now) {
     const std::string key(id);
     const long long at = now;
     return db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << "UPDATE users SET confirmed_at = COALESCE(confirmed_at, :now) WHERE id = :id",
-                              soci::use(at), soci::use(key));
-        st.execute(true);
-        return st.get_affected_rows() > 0;
+        return execute_once(sql, "UPDATE users SET confirmed_at = COALESCE(confirmed_at, :now) WHERE id = :id",
+                            soci::use(at), soci::use(key)) > 0;
     });
 }
 
 bool UserStore::set_password_hash(std::string_view id, std::string_view password_hash) {
     const std::string key(id), hash(password_hash);
     return db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << "UPDATE users SET password_hash = :hash WHERE id = :id", soci::use(hash), soci::use(key));
-        st.execute(true);
-        return st.get_affected_rows() > 0;
+        return execute_once(sql, "UPDATE users SET password_hash = :hash WHERE id = :id", soci::use(hash), soci::use(key)) > 0;
     });
 }
 

@@ -2,6 +2,7 @@
 #include "store/refresh_token_store.h"
 
 #include <latch>
+#include <stdexcept>
 #include <thread>
 
 #include "store/session_store.h"
@@ -76,6 +77,30 @@ TEST_P(RefreshTokens, RevokedSessionRefusesItsTokens) {
     const auto result = RefreshTokenStore(db()).consume(hash, 2000);
     EXPECT_EQ(result.outcome, ConsumeOutcome::session_revoked);
     EXPECT_EQ(result.session_id, session_.id);
+}
+
+TEST_P(RefreshTokens, RefusalsAreCheckedInOrder) {
+    RefreshTokenStore tokens(db());
+    const auto hash = issue(3000);
+    ASSERT_EQ(tokens.consume(hash, 2000).outcome, ConsumeOutcome::consumed);
+    const auto used_and_expired = tokens.consume(hash, 3000);  // already_used comes before expired
+    EXPECT_EQ(used_and_expired.outcome, ConsumeOutcome::already_used);
+    EXPECT_EQ(used_and_expired.used_at, 2000);
+    SessionStore(db()).revoke(session_.id, 2500);  // session_revoked comes before already_used
+    EXPECT_EQ(tokens.consume(hash, 2600).outcome, ConsumeOutcome::session_revoked);
+}
+
+TEST_P(RefreshTokens, ConsumeInARolledBackTransactionLeavesTheTokenUnused) {
+    RefreshTokenStore tokens(db());
+    const auto hash = issue();
+    const auto consume_then_fail = [&] {
+        db().transaction([&] {
+            EXPECT_EQ(tokens.consume(hash, 2000).outcome, ConsumeOutcome::consumed);
+            throw std::runtime_error("rolled back");
+        });
+    };
+    EXPECT_THROW(consume_then_fail(), std::runtime_error);
+    EXPECT_EQ(tokens.consume(hash, 2001).outcome, ConsumeOutcome::consumed);
 }
 
 TEST_P(RefreshTokens, ConcurrentConsumeHasOneWinner) {

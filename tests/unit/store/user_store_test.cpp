@@ -1,6 +1,8 @@
 // UserStore: case-insensitive unique emails, roles, flags, listing.
 #include "store/user_store.h"
 
+#include <algorithm>
+
 #include "store/email.h"
 #include "test_database.h"
 
@@ -35,6 +37,17 @@ TEST_P(Users, CreateThenFindByEmailAndId) {
     EXPECT_EQ(by_id->email, "alice@example.com");
     EXPECT_FALSE(users.find_by_email("bob@example.com"));
     EXPECT_FALSE(users.find_by_id("nope"));
+}
+
+TEST_P(Users, EveryRoleIsFoundSorted) {
+    UserStore users(db());
+    std::vector<std::string> roles;
+    for (int i = 0; i < 20; ++i) roles.push_back("role" + std::to_string(100 - i));
+    const auto id = users.create(new_user("many@example.com", roles)).id;
+    std::sort(roles.begin(), roles.end());
+    EXPECT_EQ(users.find_by_id(id)->roles, roles);
+    const auto none = users.create(new_user("none@example.com", {})).id;
+    EXPECT_TRUE(users.find_by_id(none)->roles.empty());
 }
 
 TEST_P(Users, EmailIsUniqueCaseInsensitively) {
