@@ -36,7 +36,10 @@ CliContext load_context(const std::string& host_config_path) {
 void open_database(CliContext& context, bool migrate) {
   try {
     auto url = store::parse_database_url(context.config.database.url, context.config.config_dir);
-    context.db = std::make_unique<store::Database>(std::move(*url.url), store::DatabaseOptions{1});
+    store::DatabaseOptions options;
+    options.pool_size = 1;
+    options.query_timeout = std::chrono::milliseconds(context.config.database.query_timeout_ms);
+    context.db = std::make_unique<store::Database>(std::move(*url.url), options);
     if (migrate) store::migrate(*context.db, store::default_schemas_dir());
   } catch (const std::exception& error) {
     throw CommandError(std::string("cannot use the database: ") + error.what());

@@ -26,6 +26,7 @@ void read_database(JsonReader reader, DatabaseConfig& db, const std::string& con
   reader.read("url", db.url);
   reader.read("pool_size", db.pool_size, 1, 256);
   reader.read("auto_migrate", db.auto_migrate);
+  reader.read("query_timeout_ms", db.query_timeout_ms, 500, 600000);
   const auto parsed = store::parse_database_url(db.url, config_dir);
   if (!parsed.url) reader.error("url", parsed.error);
 }

@@ -15,6 +15,7 @@ struct DatabaseConfig {
   std::string url = "sqlite3://data/auth.db";
   uint32_t pool_size = 4;
   bool auto_migrate = true;
+  uint32_t query_timeout_ms = 10000;  // a server that hangs (does not answer) fails a call after this
 };
 
 struct RoutesConfig {

@@ -25,6 +25,13 @@
 namespace latchkey::http {
 namespace {
 
+store::DatabaseOptions database_options(const config::DatabaseConfig& db) {
+  store::DatabaseOptions options;
+  options.pool_size = db.pool_size;
+  options.query_timeout = std::chrono::milliseconds(db.query_timeout_ms);
+  return options;
+}
+
 std::string_view view(lk_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
 lk_str to_lk(std::string_view s) { return lk_str{s.data(), s.size()}; }
 
@@ -65,7 +72,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
 
   try {
     auto url = store::parse_database_url(cfg.database.url, cfg.config_dir);
-    state->db = std::make_unique<store::Database>(std::move(*url.url), store::DatabaseOptions{cfg.database.pool_size});
+    state->db = std::make_unique<store::Database>(std::move(*url.url), database_options(cfg.database));
     if (cfg.database.auto_migrate) {
       for (const std::string& applied : store::migrate(*state->db, store::default_schemas_dir())) {
         state->log(LK_LOG_INFO, "applied migration " + applied);

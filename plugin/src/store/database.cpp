@@ -1,11 +1,13 @@
 // The connection pool: leasing, (re)connecting, per-connection setup, transactions on one thread.
 #include "store/database.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <system_error>
 
 #include "store/connection_failure.h"
+#include "store/postgres_socket.h"
 #include "store/soci_backend.h"
 
 namespace latchkey::store {
@@ -26,6 +28,15 @@ const OpenTransaction* find_transaction(const Database* db) {
 
 std::string describe(const DatabaseUrl& url) {
     return std::string(backend_name(url.backend)) + " database '" + url.database + "'";
+}
+
+// MySQL's client bounds its own reads and writes: add the timeouts unless the URL sets them.
+void add_mysql_timeouts(DatabaseUrl& url, std::chrono::milliseconds timeout) {
+    const std::string seconds = std::to_string(std::max<long long>(1, (timeout.count() + 999) / 1000));
+    for (const char* key : {"read_timeout", "write_timeout"}) {
+        if (url.connect_string.find(std::string(key) + "=") == std::string::npos)
+            url.connect_string += std::string(" ") + key + "=" + seconds;
+    }
 }
 
 }  // namespace
@@ -55,6 +66,9 @@ Database::Database(DatabaseUrl url, DatabaseOptions options)
       factory_(&soci_backend(url_.backend)),
       slots_(options.pool_size == 0 ? 1 : options.pool_size) {
     options_.pool_size = slots_.size();
+    if (url_.backend == Backend::mysql) add_mysql_timeouts(url_, options_.query_timeout);
+    if (url_.backend == Backend::postgresql)
+        deadlines_ = std::make_unique<QueryDeadlines>(options_.pool_size, options_.query_timeout);
     if (url_.backend == Backend::sqlite && url_.sqlite_path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(url_.sqlite_path.parent_path(), ec);
@@ -76,7 +90,8 @@ void Database::connect(std::size_t pos) {
             sql.open(*factory_, url_.connect_string);
             slot.open = true;
         }
-        configure(sql);
+        if (deadlines_) slot.socket = postgres_socket(sql);
+        bounded(pos, [&] { configure(sql); });
         slot.broken = false;
         slot.checked_epoch = failure_epoch_.load();
     } catch (const soci::soci_error& e) {
@@ -115,7 +130,7 @@ void Database::prepare(std::size_t pos) {
     if (!slot.broken && slot.checked_epoch < epoch) {
         try {
             int one = 0;
-            pool_->at(pos) << "SELECT 1", soci::into(one);
+            bounded(pos, [&] { pool_->at(pos) << "SELECT 1", soci::into(one); });
         } catch (const soci::soci_error&) {
             slot.broken = true;
         }
@@ -127,7 +142,7 @@ void Database::prepare(std::size_t pos) {
 void Database::execute(std::size_t pos, const std::function<void(soci::session&)>& fn) {
     soci::session& sql = pool_->at(pos);
     try {
-        fn(sql);
+        bounded(pos, [&] { fn(sql); });
     } catch (const soci::soci_error& e) {
         switch (classify_failure(e, sql, url_.backend)) {
             case FailureKind::query:
@@ -141,6 +156,26 @@ void Database::execute(std::size_t pos, const std::function<void(soci::session&)
         }
         throw;
     }
+}
+
+void Database::bounded(std::size_t pos, const std::function<void()>& fn) {
+    if (!deadlines_) return fn();
+    deadlines_->arm(pos, slots_[pos].socket);
+    try {
+        fn();
+    } catch (...) {
+        if (deadlines_->disarm(pos)) timed_out(pos);  // the error came from the shut socket
+        throw;
+    }
+    // Shut just as the answer came: the answer stands, the connection does not.
+    if (deadlines_->disarm(pos)) slots_[pos].broken = true;
+}
+
+void Database::timed_out(std::size_t pos) {
+    slots_[pos].broken = true;
+    failure_epoch_.fetch_add(1);
+    throw StoreUnavailable("the " + describe(url_) + " did not answer within " +
+                           std::to_string(options_.query_timeout.count()) + " ms");
 }
 
 void Database::with_session(const std::function<void(soci::session&)>& fn) {
@@ -177,8 +212,8 @@ void Database::with_transaction(const std::function<void()>& fn) {
         close_transaction();
         if (!slots_[pos].broken) {
             try {
-                pool_->at(pos).rollback();
-            } catch (const soci::soci_error&) {
+                bounded(pos, [&] { pool_->at(pos).rollback(); });
+            } catch (const std::exception&) {
                 slots_[pos].broken = true;  // a connection that cannot roll back is not reused as is
             }
         }

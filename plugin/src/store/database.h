@@ -15,6 +15,7 @@
 #include <soci/soci.h>
 
 #include "store/database_url.h"
+#include "store/query_deadlines.h"
 #include "store/store_unavailable.h"
 
 namespace latchkey::store {
@@ -23,6 +24,10 @@ struct DatabaseOptions {
     std::size_t pool_size = 4;
     std::chrono::milliseconds lease_timeout{5000};  // waiting for a free pooled connection
     std::chrono::milliseconds busy_timeout{5000};   // SQLite lock waits; MySQL/PostgreSQL lock waits
+    // How long one call may wait on a PostgreSQL or MySQL server that does not answer (hung, not
+    // refused) before it fails with StoreUnavailable. PostgreSQL: QueryDeadlines shuts the socket;
+    // MySQL: the client's read_timeout/write_timeout (whole seconds, rounded up).
+    std::chrono::milliseconds query_timeout{10000};
 };
 
 class Database {
@@ -75,6 +80,7 @@ private:
         bool open = false;
         bool broken = false;
         std::uint64_t checked_epoch = 0;
+        int socket = -1;  // PostgreSQL: watched by deadlines_
     };
     class PoolLease;
 
@@ -84,6 +90,9 @@ private:
     void connect(std::size_t pos);
     void configure(soci::session& sql);
     void execute(std::size_t pos, const std::function<void(soci::session&)>& fn);
+    // Runs fn on connection pos within options_.query_timeout (PostgreSQL; others run it as is).
+    void bounded(std::size_t pos, const std::function<void()>& fn);
+    [[noreturn]] void timed_out(std::size_t pos);
 
     DatabaseUrl url_;
     DatabaseOptions options_;
@@ -91,6 +100,7 @@ private:
     std::unique_ptr<soci::connection_pool> pool_;
     std::vector<Slot> slots_;                      // slot i belongs to whoever leased pool_ position i
     std::atomic<std::uint64_t> failure_epoch_{0};  // bumped on every connection failure
+    std::unique_ptr<QueryDeadlines> deadlines_;    // PostgreSQL only
 };
 
 }  // namespace latchkey::store

@@ -1,10 +1,16 @@
 // PostgreSQL stopped under a running host: requests that need the database answer 503 JSON within
 // 5 s without clearing cookies, the host stays up, and all works again once PostgreSQL is back,
-// without a restart (SECURITY "The server itself"). Runs alone (RUN_SERIAL): it stops the server.
+// without a restart (SECURITY "The server itself"). And a server that hangs (frozen with SIGSTOP:
+// its connections stay open and the kernel still acknowledges, but nothing answers) costs at
+// most database.query_timeout_ms. Runs alone (RUN_SERIAL): it stops and freezes shared servers.
 #include "auth_test_support.h"
+
+#include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace latchkey::test::auth {
 namespace {
@@ -38,6 +44,50 @@ class PostgresOutage {
   std::filesystem::path work_dir_;
   std::string db_dir_;
   bool stopped_ = false;
+};
+
+// SIGSTOP on a database server's processes (the root process from script/databases and its direct
+// children: PostgreSQL's backends); SIGCONT in the destructor, whatever happened in between.
+class FrozenServer {
+ public:
+  // The pid is read from the server's pid file now, not from the environment: the outage test
+  // restarts PostgreSQL under a new pid.
+  explicit FrozenServer(Backend backend) {
+    const char* dir = std::getenv("LATCHKEY_TEST_DB_DIR");
+    if (!dir || !*dir) return;
+    std::ifstream pid_file(std::filesystem::path(dir) /
+                           (backend == Backend::postgresql ? "pg/data/postmaster.pid" : "mysql/mysqld.pid"));
+    pid_file >> root_;
+  }
+  ~FrozenServer() { thaw(); }
+  bool configured() const { return root_ > 0; }
+  void freeze() {
+    frozen_ = {root_};
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      const auto close = line.rfind(')');  // "pid (comm) state ppid ..."
+      if (close == std::string::npos) continue;
+      std::istringstream rest(line.substr(close + 2));
+      char state = 0;
+      int ppid = 0;
+      rest >> state >> ppid;
+      if (ppid == root_) frozen_.push_back(std::stoi(name));
+    }
+    for (int pid : frozen_) ::kill(pid, SIGSTOP);
+  }
+  void thaw() {
+    for (int pid : frozen_) ::kill(pid, SIGCONT);
+    frozen_.clear();
+  }
+  std::size_t frozen_count() const { return frozen_.size(); }
+
+ private:
+  int root_ = 0;
+  std::vector<int> frozen_;
 };
 
 class AuthOutage : public AuthFixture {
@@ -101,6 +151,46 @@ TEST_F(AuthOutage, PostgresDownAnswers503WithinFiveSecondsAndRecoversWithoutRest
   EXPECT_EQ(refreshed.status, 200) << refreshed.body;
   EXPECT_TRUE(host.running());
 }
+
+class AuthHungDatabase : public AuthBackendTest {};
+
+TEST_P(AuthHungDatabase, FrozenServerAnswers503WithinTheQueryTimeoutAndRecovers) {
+  FrozenServer server(GetParam());
+  ASSERT_TRUE(server.configured()) << "no server pid file under LATCHKEY_TEST_DB_DIR (script/databases start prints it)";
+  start_host(R"({"tokens": {"revocation_cache_ms": 200}, "database": {"pool_size": 2, "query_timeout_ms": 1500}})");
+  add_user("frozen@example.com");
+  const std::string access = access_token_of(login_ok("frozen@example.com"));
+
+  server.freeze();
+  ASSERT_GE(server.frozen_count(), 1u);
+  auto start = std::chrono::steady_clock::now();
+  const HttpResult frozen_login = login("frozen@example.com");
+  const auto login_time = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  EXPECT_TRUE(is_json_error(frozen_login, 503, "service_unavailable")) << frozen_login.status << " " << frozen_login.body;
+  EXPECT_GE(login_time, 1000ms) << "answered before the timeout: was the server frozen?";
+  // PostgreSQL: 1.5 s; MySQL: read_timeout rounded up to 2 s.
+  EXPECT_LE(login_time, 4000ms);
+  // Meanwhile the host answers what needs no database.
+  start = std::chrono::steady_clock::now();
+  EXPECT_EQ(http.get(url("/.well-known/jwks.json")).status, 200);
+  const auto jwks_time = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  EXPECT_LE(jwks_time, 1000ms);
+  std::printf("[hung] %s frozen (%zu processes): login 503 after %lld ms, jwks 200 after %lld ms\n",
+              std::string(store::backend_name(GetParam())).c_str(), server.frozen_count(),
+              static_cast<long long>(login_time.count()), static_cast<long long>(jwks_time.count()));
+  std::fflush(stdout);
+
+  server.thaw();
+  HttpResult back;
+  EXPECT_TRUE(wait_until([&] { return (back = login("frozen@example.com")).status == 200; }, 30s))
+      << "login after the server thawed: " << back.status << " " << back.body;
+  EXPECT_EQ(http.get(auth_url("/me"), bearer(access)).status, 200);
+  EXPECT_TRUE(host.running());
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, AuthHungDatabase,
+                         ::testing::Values(::latchkey::store::Backend::postgresql, ::latchkey::store::Backend::mysql),
+                         ::latchkey::store::testing::backend_param_name);
 
 }  // namespace
 }  // namespace latchkey::test::auth
