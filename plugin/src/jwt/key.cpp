@@ -3,6 +3,7 @@
 #include "jwt/key.h"
 
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -50,14 +51,6 @@ std::string botan_padding(Algorithm algorithm) {
   }
 }
 
-Botan::secure_vector<std::uint8_t> hmac_sha256(const Botan::secure_vector<std::uint8_t>& secret,
-                                               std::string_view message) {
-  const auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
-  mac->set_key(secret);
-  mac->update(bytes_of(message), message.size());
-  return mac->final();
-}
-
 // Which of our algorithms a Botan key is for, if any (a P-384 key is not).
 std::optional<Algorithm> algorithm_of(const Botan::Public_Key& key) {
   if (key.algo_name() == "Ed25519") return Algorithm::EdDSA;
@@ -91,10 +84,53 @@ std::string thumbprint(const PublicJwk& jwk) {  // RFC 7638: required members, s
 
 }  // namespace
 
+// Keyed HMAC-SHA256 objects for one secret, reused: creating and keying one costs about as much as
+// the MAC of a whole token (BM_Botan_Hmac: 10.2 µs per call created, 6.1 µs reused). final()
+// leaves a Botan MAC keyed and reset for the next message. Shared by copies of the Key.
+class HmacPool {
+ public:
+  explicit HmacPool(const Botan::secure_vector<std::uint8_t>& secret) : secret_(secret) {}
+
+  Botan::secure_vector<std::uint8_t> mac(std::string_view message) {
+    std::unique_ptr<Botan::MessageAuthenticationCode> hmac = take();
+    hmac->update(bytes_of(message), message.size());
+    Botan::secure_vector<std::uint8_t> tag = hmac->final();
+    give_back(std::move(hmac));
+    return tag;
+  }
+
+ private:
+  static constexpr std::size_t kMaxIdle = 16;  // about one per worker thread
+
+  std::unique_ptr<Botan::MessageAuthenticationCode> take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto hmac = std::move(idle_.back());
+        idle_.pop_back();
+        return hmac;
+      }
+    }
+    auto hmac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+    hmac->set_key(secret_);
+    return hmac;
+  }
+
+  void give_back(std::unique_ptr<Botan::MessageAuthenticationCode> hmac) {
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(hmac));
+  }
+
+  const Botan::secure_vector<std::uint8_t> secret_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Botan::MessageAuthenticationCode>> idle_;
+};
+
 Key::Key(Algorithm algorithm, std::string kid, Botan::secure_vector<std::uint8_t> secret,
          std::shared_ptr<const Botan::Private_Key> private_key,
          std::shared_ptr<const Botan::Public_Key> public_key)
     : algorithm_(algorithm), kid_(std::move(kid)), secret_(std::move(secret)),
+      hmacs_(algorithm == Algorithm::HS256 ? std::make_shared<HmacPool>(secret_) : nullptr),
       private_key_(std::move(private_key)), public_key_(std::move(public_key)) {}
 
 KeyResult Key::from_hmac_secret(std::string_view secret, std::string kid) {
@@ -216,7 +252,7 @@ bool Key::can_sign() const { return algorithm_ == Algorithm::HS256 || private_ke
 
 std::vector<std::uint8_t> Key::sign(std::string_view signing_input) const {
   if (algorithm_ == Algorithm::HS256) {
-    const auto tag = hmac_sha256(secret_, signing_input);
+    const auto tag = hmacs_->mac(signing_input);
     return {tag.begin(), tag.end()};
   }
   if (!private_key_) throw std::logic_error("jwt key '" + kid_ + "' is verify-only");
@@ -229,7 +265,7 @@ bool Key::verify(std::string_view signing_input, std::span<const std::uint8_t> s
   if (signature.size() != signature_size(algorithm_, public_key_.get())) return false;
   try {
     if (algorithm_ == Algorithm::HS256) {
-      const auto tag = hmac_sha256(secret_, signing_input);
+      const auto tag = hmacs_->mac(signing_input);
       return tag.size() == signature.size() &&
              Botan::constant_time_compare(tag.data(), signature.data(), tag.size());
     }

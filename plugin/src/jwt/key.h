@@ -23,6 +23,7 @@ class Public_Key;
 namespace latchkey::jwt {
 
 struct KeyResult;
+class HmacPool;
 
 // The public half of an asymmetric key as JWK members (RFC 7518 §6.2-6.3, RFC 8037 §2), base64url.
 struct PublicJwk {
@@ -82,6 +83,7 @@ class Key {
   Algorithm algorithm_;
   std::string kid_;
   Botan::secure_vector<std::uint8_t> secret_;                 // HS256 only
+  std::shared_ptr<HmacPool> hmacs_;                           // HS256 only: keyed MACs reused
   std::shared_ptr<const Botan::Private_Key> private_key_;     // null when verify-only
   std::shared_ptr<const Botan::Public_Key> public_key_;       // null for HS256
 };

@@ -1,7 +1,9 @@
 // key.h: loading, one algorithm per key, RFC 8037 vectors, ES256's raw signature form, keygen.
 #include "jwt/key.h"
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include <botan/data_src.h>
 #include <botan/ec_group.h>
@@ -51,6 +53,46 @@ TEST(JwtKey, Hs256DefaultKidIsStableAndDoesNotContainTheSecret) {
   EXPECT_EQ(a.kid().find(testing::kSecret.substr(0, 8)), std::string::npos);
   EXPECT_EQ(a.kid().find(base64url_encode(testing::kSecret).substr(0, 8)), std::string::npos);
   EXPECT_FALSE(a.public_jwk());
+}
+
+// RFC 4231 test case 7 (a 131-byte key), signed again and again: the keyed HMAC objects that
+// Key reuses must start every MAC afresh.
+TEST(JwtKey, Hs256MatchesRfc4231AndReusedMacsStartAfresh) {
+  const Key key = must(Key::from_hmac_secret(std::string(131, '\xaa'), "k"));
+  const std::string data =
+      "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be "
+      "hashed before being used by the HMAC algorithm.";
+  const std::string expected = "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2";
+  for (int i = 0; i < 3; ++i) {
+    const std::vector<std::uint8_t> tag = key.sign(data);
+    std::string hex;
+    for (std::uint8_t b : tag) hex += "0123456789abcdef"[b >> 4], hex += "0123456789abcdef"[b & 15];
+    EXPECT_EQ(hex, expected) << "call " << i;
+    EXPECT_FALSE(key.verify("other " + data, tag));  // a wrong message in between
+  }
+}
+
+// Two secrets verified from many threads at once (the host's workers): no MAC object ever carries
+// one key's state into the other's, and copies of a Key share its objects safely.
+TEST(JwtKey, Hs256KeysStayApartAcrossThreads) {
+  const Key first = must(Key::from_hmac_secret(std::string(32, 'a'), "a"));
+  const Key second = must(Key::from_hmac_secret(std::string(32, 'b'), "b"));
+  const auto first_tag = first.sign("message");
+  const auto second_tag = second.sign("message");
+  ASSERT_NE(first_tag, second_tag);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      const Key copy = t % 2 ? first : second;
+      for (int i = 0; i < 500; ++i) {
+        if (!first.verify("message", first_tag) || second.verify("message", first_tag)) ++wrong;
+        if (!copy.verify("message", t % 2 ? first_tag : second_tag)) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(JwtKey, ExplicitKidIsKept) {
