@@ -40,6 +40,10 @@ class ConcurrencyLimit {
   // Blocks until a slot is free; throws Busy when max_waiting callers are waiting already.
   [[nodiscard]] Slot acquire();
 
+  // Whether acquire() would throw Busy right now. A hint (the answer may change a moment later)
+  // that lets callers refuse before doing work that only leads to a hash.
+  bool saturated() const { return admitted_.load() >= slots_ + max_waiting_; }
+
   unsigned slots() const { return slots_; }
   // Callers holding a slot or waiting for one (for tests and monitoring).
   unsigned admitted() const { return admitted_.load(); }

@@ -44,6 +44,13 @@ class Hasher {
   // then false. Call it where verify would have been called, so both paths take alike time.
   bool verify_dummy(std::string_view password) const;
 
+  // Throws Busy when hash and verify would throw it now: call it before the work that leads to a
+  // hash (a login's database lookup), so that a storm is refused cheaply. A hint; they may
+  // still throw Busy later.
+  void refuse_if_busy() const {
+    if (limit_.saturated()) throw Busy();
+  }
+
   // Whether `encoded` was made with another algorithm or other parameters than the current ones
   // (or cannot be read), so it should be replaced by hash(password) after a successful login.
   bool needs_rehash(std::string_view encoded) const;

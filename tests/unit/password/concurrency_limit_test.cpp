@@ -47,11 +47,13 @@ TEST(PasswordConcurrencyLimit, RefusesACallerBeyondTheWaitingBoundAtOnce) {
   Holder holder(limit);  // the one slot
   auto waiter = std::async(std::launch::async, [&] { (void)limit.acquire(); });  // the one waiter
   ASSERT_TRUE(wait_until_admitted(limit, 2));
+  EXPECT_TRUE(limit.saturated());
   EXPECT_THROW((void)limit.acquire(), Busy);  // a third caller: refused, not queued
 
   holder.release();  // the waiter gets the slot, uses it, gives it back
   EXPECT_NO_THROW(waiter.get());
   EXPECT_TRUE(wait_until_admitted(limit, 0));
+  EXPECT_FALSE(limit.saturated());
   EXPECT_NO_THROW((void)limit.acquire());
   EXPECT_EQ(limit.peak_in_flight(), 1u);
 }
@@ -62,6 +64,7 @@ TEST(PasswordConcurrencyLimit, WaitsWithoutBoundByDefault) {
   std::vector<std::future<void>> waiters;
   for (int i = 0; i < 8; ++i) waiters.push_back(std::async(std::launch::async, [&] { (void)limit.acquire(); }));
   ASSERT_TRUE(wait_until_admitted(limit, 9));
+  EXPECT_FALSE(limit.saturated());
   holder.release();
   for (auto& waiter : waiters) EXPECT_NO_THROW(waiter.get());
   EXPECT_EQ(limit.peak_in_flight(), 1u);
