@@ -36,7 +36,9 @@ export async function startHoldProxy({ hold, group = 2, maxWaitMs = 3_000 }) {
           res.writeHead(answer.statusCode, answer.rawHeaders);
           answer.pipe(res);
         });
-        upstream.on('error', (error) => { res.writeHead(502); res.end(String(error)); });
+        upstream.on('error', (error) => {
+          if (res.headersSent) res.destroy(); else { res.writeHead(502); res.end(String(error)); }
+        });
         upstream.end(Buffer.concat(chunks));
       };
       if (!proxy.holding || !hold.test(new URL(req.url, 'http://x').pathname)) return forward();

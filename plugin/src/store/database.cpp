@@ -1,6 +1,9 @@
 // The connection pool: leasing, (re)connecting, per-connection setup, transactions on one thread.
 #include "store/database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -28,6 +31,12 @@ const OpenTransaction* find_transaction(const Database* db) {
 
 std::string describe(const DatabaseUrl& url) {
     return std::string(backend_name(url.backend)) + " database '" + url.database + "'";
+}
+
+// A private copy of a PostgreSQL connection's socket (see Slot::socket), or -1.
+int watched_socket(soci::session& sql) {
+    const int fd = postgres_socket(sql);
+    return fd < 0 ? -1 : ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
 }
 
 // MySQL's client bounds its own reads and writes: add the timeouts unless the URL sets them.
@@ -62,6 +71,7 @@ private:
 
 Database::Database(DatabaseUrl url, DatabaseOptions options)
     : url_(std::move(url)),
+      unbounded_connect_string_(url_.connect_string),
       options_(options),
       factory_(&soci_backend(url_.backend)),
       slots_(options.pool_size == 0 ? 1 : options.pool_size) {
@@ -78,7 +88,22 @@ Database::Database(DatabaseUrl url, DatabaseOptions options)
     for (std::size_t pos = 0; pos < options_.pool_size; ++pos) connect(pos);
 }
 
-Database::~Database() = default;
+Database::~Database() {
+    deadlines_.reset();  // the watchdog stops before the sockets it watches are closed
+    for (Slot& slot : slots_)
+        if (slot.socket >= 0) ::close(slot.socket);
+}
+
+std::unique_ptr<soci::session> Database::open_unbounded_session() {
+    try {
+        auto sql = std::make_unique<soci::session>(*factory_, unbounded_connect_string_);
+        configure(*sql);
+        return sql;
+    } catch (const soci::soci_error& e) {
+        throw StoreUnavailable("cannot connect to the " + describe(url_) + ": " + e.get_error_message());
+    }
+}
+
 
 void Database::connect(std::size_t pos) {
     Slot& slot = slots_[pos];
@@ -90,9 +115,12 @@ void Database::connect(std::size_t pos) {
             sql.open(*factory_, url_.connect_string);
             slot.open = true;
         }
-        if (deadlines_) slot.socket = postgres_socket(sql);
+        if (deadlines_) {
+            if (slot.socket >= 0) ::close(slot.socket);
+            slot.socket = watched_socket(sql);
+        }
+        slot.broken = false;  // before configure: a deadline that fires there marks it broken again
         bounded(pos, [&] { configure(sql); });
-        slot.broken = false;
         slot.checked_epoch = failure_epoch_.load();
     } catch (const soci::soci_error& e) {
         slot.broken = true;
@@ -141,21 +169,24 @@ void Database::prepare(std::size_t pos) {
 
 void Database::execute(std::size_t pos, const std::function<void(soci::session&)>& fn) {
     soci::session& sql = pool_->at(pos);
-    try {
-        bounded(pos, [&] { fn(sql); });
-    } catch (const soci::soci_error& e) {
-        switch (classify_failure(e, sql, url_.backend)) {
-            case FailureKind::query:
-                throw;
-            case FailureKind::connection_lost:
-                slots_[pos].broken = true;
-                failure_epoch_.fetch_add(1);
-                throw StoreUnavailable("lost the connection to the " + describe(url_) + ": " + e.get_error_message());
-            case FailureKind::unavailable:
-                throw StoreUnavailable("the " + describe(url_) + " is unavailable: " + e.get_error_message());
+    // Classified inside the bound: telling a query error from a lost connection may ping the server.
+    bounded(pos, [&] {
+        try {
+            fn(sql);
+        } catch (const soci::soci_error& e) {
+            switch (classify_failure(e, sql, url_.backend)) {
+                case FailureKind::query:
+                    throw;
+                case FailureKind::connection_lost:
+                    slots_[pos].broken = true;
+                    failure_epoch_.fetch_add(1);
+                    throw StoreUnavailable("lost the connection to the " + describe(url_) + ": " + e.get_error_message());
+                case FailureKind::unavailable:
+                    throw StoreUnavailable("the " + describe(url_) + " is unavailable: " + e.get_error_message());
+            }
+            throw;
         }
-        throw;
-    }
+    });
 }
 
 void Database::bounded(std::size_t pos, const std::function<void()>& fn) {

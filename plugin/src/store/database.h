@@ -75,12 +75,20 @@ public:
         }
     }
 
+    // A connection outside the pool, configured like pooled ones but with no query timeout: for
+    // migrations, whose DDL or wait for another host's migration lock may take longer.
+    // Throws StoreUnavailable when the database cannot be reached.
+    std::unique_ptr<soci::session> open_unbounded_session();
+
 private:
     struct Slot {
         bool open = false;
         bool broken = false;
         std::uint64_t checked_epoch = 0;
-        int socket = -1;  // PostgreSQL: watched by deadlines_
+        // PostgreSQL: our own dup of the connection's socket, for deadlines_. shutdown() on it acts
+        // on the shared socket, and the number is never reused while we hold it, even after
+        // libpq has closed its own descriptor.
+        int socket = -1;
     };
     class PoolLease;
 
@@ -95,6 +103,7 @@ private:
     [[noreturn]] void timed_out(std::size_t pos);
 
     DatabaseUrl url_;
+    std::string unbounded_connect_string_;  // url_'s, before the MySQL timeouts were added
     DatabaseOptions options_;
     const soci::backend_factory* factory_;
     std::unique_ptr<soci::connection_pool> pool_;

@@ -114,8 +114,11 @@ std::vector<std::string> migrate(Database& db, const std::filesystem::path& sche
     const auto files = find_migrations(schemas_dir / std::string(backend_name(backend)));
     std::vector<std::string> applied;
     std::string current = "schema_migrations";
+    // Its own connection, without the query timeout: a DDL statement or the wait for another
+    // host's migration lock may take longer than a request may.
+    const std::unique_ptr<soci::session> connection = db.open_unbounded_session();
     try {
-        db.run([&](soci::session& sql) {
+        [&](soci::session& sql) {
             lock(sql, backend);
             try {
                 sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -145,7 +148,7 @@ std::vector<std::string> migrate(Database& db, const std::filesystem::path& sche
                 throw;
             }
             unlock(sql, backend);
-        });
+        }(*connection);
     } catch (const soci::soci_error& e) {
         throw MigrationError("migration " + current + " failed: " + e.what());
     }

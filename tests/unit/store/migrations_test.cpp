@@ -4,6 +4,7 @@
 #include <latch>
 
 #include "store/migrations.h"
+#include "store/soci_backend.h"
 #include "test_database.h"
 
 namespace latchkey::store::testing {
@@ -39,6 +40,34 @@ TEST_P(Migrations, TwoHostsMigratingAtOnceApplyEachFileOnce) {
     std::sort(all.begin(), all.end());
     EXPECT_EQ(all, (std::vector<std::string>{"001_init", "002_identities"}));
     EXPECT_TRUE(migrate(db(), default_schemas_dir()).empty());
+}
+
+// A migration may wait for another host's migration lock (or run a long DDL statement) longer than
+// database.query_timeout_ms: it runs on its own connection, outside the query deadline.
+TEST_P(Migrations, WaitingForAnotherHostsLockIsNotCutByTheQueryTimeout) {
+    DatabaseOptions short_timeout;
+    short_timeout.pool_size = 1;
+    short_timeout.query_timeout = std::chrono::milliseconds(500);
+    Database host(scratch().url(), short_timeout);
+    soci::session holder(soci_backend(GetParam()), scratch().url().connect_string);
+    switch (GetParam()) {
+        case Backend::sqlite: holder << "BEGIN IMMEDIATE"; break;
+        case Backend::postgresql: holder << "SELECT pg_advisory_lock(7461626306520175)"; break;
+        case Backend::mysql: {
+            int got = 0;
+            holder << "SELECT GET_LOCK(CONCAT('latchkey.migrate.', DATABASE()), 0)", soci::into(got);
+            ASSERT_EQ(got, 1);
+            break;
+        }
+    }
+    auto migrating = std::async(std::launch::async, [&] { return migrate(host, default_schemas_dir()); });
+    EXPECT_EQ(migrating.wait_for(std::chrono::milliseconds(1500)), std::future_status::timeout) << "the lock did not hold";
+    switch (GetParam()) {
+        case Backend::sqlite: holder << "COMMIT"; break;
+        case Backend::postgresql: holder << "SELECT pg_advisory_unlock(7461626306520175)"; break;
+        case Backend::mysql: holder << "DO RELEASE_LOCK(CONCAT('latchkey.migrate.', DATABASE()))"; break;
+    }
+    EXPECT_EQ(migrating.get().size(), 2u) << "both files applied after a 1.5 s wait";
 }
 
 TEST_P(Migrations, MissingSchemasFolderIsAMigrationError) {
