@@ -122,11 +122,9 @@ ConfirmOutcome AccountService::confirm(std::string_view token) {
 
 std::optional<MailRequestResult> AccountService::throttled(session::LoginThrottle& limiter, std::string_view email,
                                                           std::string_view client_address) {
-  const auto now = session::LoginThrottle::TimePoint::clock::now();
-  if (auto wait = limiter.retry_after(email, client_address, now)) {
+  if (auto wait = limiter.count_request(email, client_address, session::LoginThrottle::TimePoint::clock::now())) {
     return MailRequestResult{MailRequestOutcome::rate_limited, *wait};
   }
-  limiter.record_failure(email, client_address, now);  // counts the request
   return std::nullopt;
 }
 

@@ -26,11 +26,6 @@ void weak_password(const PluginState& state, Exchange& exchange, const char* fie
   exchange.respond_json(400, error_body("weak_password", "the password must be " + rule, {{field, rule}}));
 }
 
-void rate_limited(Exchange& exchange, const account::MailRequestResult& result) {
-  exchange.respond_json(429, error_body("rate_limited", "too many requests for this address; try again later"));
-  exchange.set_header("Retry-After", std::to_string(std::max<int64_t>(1, result.retry_after.count())));
-}
-
 void register_account(PluginState& state, Exchange& exchange) {
   auto body = json_body(exchange);
   if (!body) return;
@@ -86,7 +81,9 @@ void mail_request(PluginState& state, Exchange& exchange) {
   const auto email = string_field(*body, "email", kMaxEmailBytes, fields);
   if (!fields.empty()) return bad_request(exchange, "email is a required string", fields);
   const account::MailRequestResult result = ((*state.accounts).*request)(*email, exchange.remote_address());
-  if (result.outcome == account::MailRequestOutcome::rate_limited) return rate_limited(exchange, result);
+  if (result.outcome == account::MailRequestOutcome::rate_limited) {
+    return rate_limited(exchange, "too many requests for this address; try again later", result.retry_after);
+  }
   accepted(exchange, "accepted");
 }
 
@@ -131,9 +128,7 @@ void change_password(PluginState& state, Exchange& exchange) {
     case account::ChangeOutcome::wrong_password:
       return exchange.respond_json(401, error_body("invalid_credentials", "the current password is wrong"));
     case account::ChangeOutcome::rate_limited:
-      exchange.respond_json(429, error_body("rate_limited", "too many wrong passwords; try again later"));
-      exchange.set_header("Retry-After", std::to_string(std::max<int64_t>(1, result.retry_after.count())));
-      return;
+      return rate_limited(exchange, "too many wrong passwords; try again later", result.retry_after);
     case account::ChangeOutcome::weak_password:
       return weak_password(state, exchange, "new_password");
     case account::ChangeOutcome::no_such_user:

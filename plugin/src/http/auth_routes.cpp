@@ -58,9 +58,7 @@ void login(PluginState& state, Exchange& exchange) {
     case session::LoginOutcome::account_disabled:
       return exchange.respond_json(403, error_body("account_disabled", "this account is disabled"));
     case session::LoginOutcome::rate_limited:
-      exchange.respond_json(429, error_body("rate_limited", "too many failed logins; try again later"));
-      exchange.set_header("Retry-After", std::to_string(std::max<int64_t>(1, result.retry_after.count())));
-      return;
+      return rate_limited(exchange, "too many failed logins; try again later", result.retry_after);
   }
 }
 

@@ -59,13 +59,9 @@ void sign_in(PluginState& state, Exchange& exchange) {
 
 void issue_nonce(PluginState& state, Exchange& exchange) {
   const std::string_view address = exchange.remote_address();
-  const auto steady_now = session::LoginThrottle::TimePoint::clock::now();
-  if (auto wait = state.nonce_requests->retry_after(address, address, steady_now)) {
-    exchange.respond_json(429, error_body("rate_limited", "too many sign-in nonces for this address; try again later"));
-    exchange.set_header("Retry-After", std::to_string(std::max<int64_t>(1, wait->count())));
-    return;
+  if (auto wait = state.nonce_requests->count_request(address, address, session::LoginThrottle::TimePoint::clock::now())) {
+    return rate_limited(exchange, "too many sign-in nonces for this address; try again later", *wait);
   }
-  state.nonce_requests->record_failure(address, address, steady_now);  // counts the request
   const int64_t now = now_ms() / 1000;
   const std::string nonce = store::SignInNonceStore(*state.db).issue(now, now + kNonceTtlSeconds);
   rapidjson::StringBuffer out;

@@ -34,6 +34,11 @@ int64_t now_ms() {
       .count();
 }
 
+void rate_limited(Exchange& exchange, std::string_view message, std::chrono::seconds retry_after) {
+  exchange.respond_json(429, error_body("rate_limited", message));
+  exchange.set_header("Retry-After", std::to_string(std::max<int64_t>(1, retry_after.count())));
+}
+
 void bad_request(Exchange& exchange, std::string_view message, const FieldErrors& fields) {
   exchange.respond_json(400, error_body("invalid_request", message, fields));
 }

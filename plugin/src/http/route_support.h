@@ -9,6 +9,7 @@
 #include "session/session_service.h"
 #include "store/store_unavailable.h"
 
+#include <chrono>
 #include <latchkey/plugin.h>
 #include <rapidjson/document.h>
 
@@ -59,6 +60,9 @@ struct RouteSpec {
 int32_t add_routes(PluginState& state, const std::vector<RouteSpec>& routes);
 
 int64_t now_ms();
+
+// 429 rate_limited with Retry-After (at least 1 s).
+void rate_limited(Exchange& exchange, std::string_view message, std::chrono::seconds retry_after);
 
 // 400 invalid_request.
 void bad_request(Exchange& exchange, std::string_view message, const FieldErrors& fields = {});

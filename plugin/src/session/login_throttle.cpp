@@ -22,14 +22,31 @@ std::optional<std::chrono::seconds> LoginThrottle::wait_for(std::unordered_map<s
 std::optional<std::chrono::seconds> LoginThrottle::retry_after(std::string_view account, std::string_view address,
                                                                TimePoint now) {
   std::lock_guard lock(mutex_);
+  return wait_locked(account, address, now);
+}
+
+void LoginThrottle::record_failure(std::string_view account, std::string_view address, TimePoint now) {
+  std::lock_guard lock(mutex_);
+  record_locked(account, address, now);
+}
+
+std::optional<std::chrono::seconds> LoginThrottle::count_request(std::string_view account, std::string_view address,
+                                                                 TimePoint now) {
+  std::lock_guard lock(mutex_);
+  if (auto wait = wait_locked(account, address, now)) return wait;
+  record_locked(account, address, now);
+  return std::nullopt;
+}
+
+std::optional<std::chrono::seconds> LoginThrottle::wait_locked(std::string_view account, std::string_view address,
+                                                               TimePoint now) {
   auto by_account = wait_for(by_account_, account, config_.max_failures_per_account, now);
   auto by_address = wait_for(by_address_, address, config_.max_failures_per_address, now);
   if (by_account && by_address) return std::max(*by_account, *by_address);
   return by_account ? by_account : by_address;
 }
 
-void LoginThrottle::record_failure(std::string_view account, std::string_view address, TimePoint now) {
-  std::lock_guard lock(mutex_);
+void LoginThrottle::record_locked(std::string_view account, std::string_view address, TimePoint now) {
   prune(now);
   by_account_[std::string(account)].push_back(now);
   by_address_[std::string(address)].push_back(now);

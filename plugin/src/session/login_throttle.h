@@ -24,6 +24,10 @@ class LoginThrottle {
   std::optional<std::chrono::seconds> retry_after(std::string_view account, std::string_view address,
                                                   TimePoint now);
   void record_failure(std::string_view account, std::string_view address, TimePoint now);
+  // For limits on requests rather than failures: retry_after, and when it is nullopt the request
+  // is counted, in one step, so concurrent callers cannot overshoot the limit.
+  std::optional<std::chrono::seconds> count_request(std::string_view account, std::string_view address,
+                                                    TimePoint now);
   void record_success(std::string_view account);
 
  private:
@@ -32,6 +36,9 @@ class LoginThrottle {
   std::optional<std::chrono::seconds> wait_for(std::unordered_map<std::string, Failures>& map, std::string_view key,
                                                uint32_t limit, TimePoint now);
   void prune(TimePoint now);
+  // The bodies of retry_after and record_failure; mutex_ held.
+  std::optional<std::chrono::seconds> wait_locked(std::string_view account, std::string_view address, TimePoint now);
+  void record_locked(std::string_view account, std::string_view address, TimePoint now);
 
   const config::LoginThrottleConfig config_;
   std::mutex mutex_;

@@ -7,7 +7,10 @@
 
 #include <malloc.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace latchkey::session {
 namespace {
@@ -32,6 +35,29 @@ TEST(LoginThrottle, AccountIsFreeBelowItsLimit) {
   throttle.record_failure("a@example.com", "10.0.0.1", t0);
   throttle.record_failure("a@example.com", "10.0.0.1", t0 + seconds(1));
   EXPECT_FALSE(throttle.retry_after("a@example.com", "10.0.0.1", t0 + seconds(2)));
+}
+
+// count_request checks and counts in one step: from many threads at once, exactly the limit passes.
+TEST(LoginThrottle, CountRequestLetsExactlyTheLimitThroughFromManyThreads) {
+  config::LoginThrottleConfig limits;
+  limits.window_seconds = 60;
+  limits.max_failures_per_account = 20;
+  limits.max_failures_per_address = 20;
+  LoginThrottle throttle(limits);
+  std::atomic<int> passed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i)
+        if (!throttle.count_request("10.0.0.1", "10.0.0.1", t0)) ++passed;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(passed.load(), 20);
+  const auto wait = throttle.count_request("10.0.0.1", "10.0.0.1", t0 + seconds(10));
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, seconds(50));
+  EXPECT_FALSE(throttle.count_request("10.0.0.1", "10.0.0.1", t0 + seconds(60))) << "the window has passed";
 }
 
 TEST(LoginThrottle, AccountIsLimitedFromEveryAddress) {
