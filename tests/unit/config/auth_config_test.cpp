@@ -67,6 +67,7 @@ TEST(AuthConfigDefaults, EveryDefaultIsTheContractsOne) {
   EXPECT_EQ(c.database.url, "sqlite3://data/auth.db");
   EXPECT_EQ(c.database.pool_size, 4u);
   EXPECT_TRUE(c.database.auto_migrate);
+  EXPECT_EQ(c.database.query_timeout_ms, 10000u);
   EXPECT_EQ(c.routes.prefix, "/api/auth");
   EXPECT_EQ(c.routes.me_alias, "/api/me");
   EXPECT_EQ(c.routes.unauthorized_status, 401u);
@@ -175,6 +176,8 @@ TEST(AuthConfigErrors, WrongTypesAreNamed) {
 TEST(AuthConfigErrors, OutOfRangeNumbersAreNamed) {
   expect_error(R"({"routes": {"unauthorized_status": 200}, )" + kSecretJson + "}", "/routes/unauthorized_status");
   expect_error(R"({"database": {"pool_size": 0}, )" + kSecretJson + "}", "/database/pool_size");
+  expect_error(R"({"database": {"query_timeout_ms": 499}, )" + kSecretJson + "}", "/database/query_timeout_ms");
+  expect_error(R"({"database": {"query_timeout_ms": "10s"}, )" + kSecretJson + "}", "/database/query_timeout_ms");
   expect_error(R"({"tokens": {"secret": ")" + kSecret + R"(", "refresh_reuse_grace_seconds": 301}})",
                "/tokens/refresh_reuse_grace_seconds");
 }
