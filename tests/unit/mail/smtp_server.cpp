@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #ifndef LATCHKEY_SYSTEM_PYTHON
 #define LATCHKEY_SYSTEM_PYTHON "/usr/bin/python3"
@@ -125,15 +127,24 @@ void SmtpServer::stop() {
 }
 
 std::vector<std::string> SmtpServer::messages() const {
-    std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> files;
+    // In delivery order. File times can tie (the kernel's coarse clock) and names are not ordered
+    // by time, but Python's mailbox.Maildir names each file "<secs>.M<usecs>P<pid>Q<n>.<host>",
+    // where n counts deliveries in the server's process: sort by it, then by time.
+    const auto delivery_number = [](const std::filesystem::path& path) {
+        const std::string name = path.filename().string();
+        const auto q = name.find('Q');
+        return q == std::string::npos ? 0L : std::strtol(name.c_str() + q + 1, nullptr, 10);
+    };
+    std::vector<std::tuple<long, std::filesystem::file_time_type, std::filesystem::path>> files;
     for (const char* sub : {"new", "cur"}) {
         std::error_code ec;
         for (const auto& entry : std::filesystem::directory_iterator(dir_ / sub, ec))
-            if (entry.is_regular_file()) files.emplace_back(entry.last_write_time(), entry.path());
+            if (entry.is_regular_file())
+                files.emplace_back(delivery_number(entry.path()), entry.last_write_time(), entry.path());
     }
     std::sort(files.begin(), files.end());
     std::vector<std::string> out;
-    for (const auto& file : files) out.push_back(read_all(file.second));
+    for (const auto& file : files) out.push_back(read_all(std::get<2>(file)));
     return out;
 }
 
