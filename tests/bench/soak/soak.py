@@ -133,8 +133,20 @@ mail_tokens, mail_waiters = {}, {}
 deadline = 0.0
 running = lambda: time.monotonic() < deadline
 
+# Every 10 s the sampler holds new password hashes back until none is in flight (about 0.1-0.3 s):
+# a hash holds a 19 MiB Argon2id buffer, so only such quiet samples compare from one time to another.
+hash_gate, hashing = None, 0
+async def hashing_request(conn, *args):
+    global hashing
+    await hash_gate.wait()
+    hashing += 1
+    try:
+        return await conn.request(*args)
+    finally:
+        hashing -= 1
+
 async def login(conn, kind, address):
-    status, _, data = await conn.request(kind, "POST", "/api/auth/login", JSON, jbody(email=address, password=A.password))
+    status, _, data = await hashing_request(conn, kind, "POST", "/api/auth/login", JSON, jbody(email=address, password=A.password))
     if status == 200:
         pool.append(Session(data))
 
@@ -166,7 +178,7 @@ async def w_register(conn):
         n += 1
         address = "soak-%d-%d-%s@example.com" % (os.getpid(), n, os.urandom(3).hex())
         fut = mail_waiters[address] = asyncio.get_running_loop().create_future()
-        status, _, _ = await conn.request("register", "POST", "/api/auth/register", JSON, jbody(email=address, password=A.password))
+        status, _, _ = await hashing_request(conn, "register", "POST", "/api/auth/register", JSON, jbody(email=address, password=A.password))
         if status != 202:
             continue
         try:
@@ -222,7 +234,7 @@ async def w_wrong_password(conn):
     while running():
         n += 1
         who = random.choice(victims) if n % 2 and victims else "nobody-%s@example.com" % os.urandom(4).hex()
-        await conn[n % len(conn)].request("wrong_password", "POST", "/api/auth/login", JSON,
+        await hashing_request(conn[n % len(conn)], "wrong_password", "POST", "/api/auth/login", JSON,
                                           jbody(email=who, password="wrong-" + os.urandom(4).hex()))
         await asyncio.sleep(0.2)
 
@@ -300,14 +312,24 @@ def sample():
     except (OSError, KeyError):
         return (0.0, 0, 0)
 
-samples = []
+samples, quiet = [], []
 async def sampler(start):
+    next_quiet = 10
     while running():
+        if time.monotonic() - start >= next_quiet:
+            hash_gate.clear()
+            while hashing:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)
+            quiet.append((time.monotonic() - start,) + sample())
+            hash_gate.set()
+            next_quiet += 10
         samples.append((time.monotonic() - start,) + sample())
         await asyncio.sleep(0.5)
 
 async def main():
-    global deadline
+    global deadline, hash_gate
+    hash_gate = asyncio.Event(); hash_gate.set()
     watcher = asyncio.ensure_future(mail_watcher())
     idle = sample()
     addr = lambda i: "127.0.0.%d" % i
@@ -369,19 +391,16 @@ def report(elapsed, idle, end, after):
         print("  %-24s %8.1f %6d %8d" % ((label,) + tuple(v)))
     print("  peak RSS %.1f MB; RSS end vs 10 s: %+.1f %% (target within +10 %%); fds end - 10 s: %+d (target 0)"
           % (peak, growth, end[1] - at10[2]))
-    # A login holds a 19 MiB Argon2id buffer for ~50 ms: one instant's RSS depends on whether a hash
-    # was running. The floor (lowest sample) of a window shows what stays.
-    first = [x[1] for x in samples if 5 <= x[0] <= 15] or [at10[1]]
-    last = [x[1] for x in samples if x[0] >= elapsed - 10] or [end[0]]
-    floor_growth = (min(last) / min(first) - 1) * 100 if min(first) else 0
-    print("  RSS floor (lowest sample, every 0.5 s): 5-15 s %.1f MB, last 10 s %.1f MB: %+.1f %%; "
-          "medians %.1f / %.1f MB" % (min(first), min(last), floor_growth, sorted(first)[len(first) // 2],
-                                      sorted(last)[len(last) // 2]))
+    q10 = quiet[0] if quiet else (0, 0, 0, 0)
+    qgrowth = (end[0] / q10[1] - 1) * 100 if q10[1] else 0
+    print("  with no hash in flight: at %.1f s %.1f MB / %d fds, end %.1f MB / %d fds: RSS %+.1f %%, fds %+d"
+          % (q10[0], q10[1], q10[2], end[0], end[1], qgrowth, end[1] - q10[2]))
+    print("  every 10 s, no hash in flight (MB/fds): " + "  ".join("%.0fs %.1f/%d" % q[:3] for q in quiet))
     print("soak_seconds=%.0f requests=%d rps=%.0f 5xx=%d socket_errors=%d unexpected=%d %s rss_10s_mb=%.1f "
-          "rss_end_mb=%.1f rss_growth_pct=%.1f fds_idle=%d fds_10s=%d fds_end=%d fds_after=%d mail_missing=%d extra_answers=%d rss_floor_10s_mb=%.1f rss_floor_end_mb=%.1f"
+          "rss_end_mb=%.1f rss_growth_pct=%.1f fds_idle=%d fds_10s=%d fds_end=%d fds_after=%d mail_missing=%d extra_answers=%d rss_quiet_10s_mb=%.1f rss_quiet_growth_pct=%.1f fds_quiet_10s=%d"
           % (elapsed, total, total / elapsed, n5, nsock, nunexp,
              " ".join("%s=%d" % (k, sum(statuses[k].values())) for k in KINDS),
              at10[1], end[0], growth, idle[1], at10[2], end[1], after[1], mail_missing, sum(extra_answers.values()),
-             min(first), min(last)))
+             q10[1], qgrowth, q10[2]))
 
 asyncio.run(main())
