@@ -34,9 +34,11 @@ SessionService::SessionService(const config::AuthConfig& config, store::Database
       throttle_(throttle),
       clock_(std::move(clock)) {}
 
-int64_t SessionService::now_seconds() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
+std::chrono::milliseconds SessionService::now_ms() const {
+  return std::chrono::floor<std::chrono::milliseconds>(clock_().time_since_epoch());
 }
+
+int64_t SessionService::now_seconds() const { return std::chrono::floor<std::chrono::seconds>(now_ms()).count(); }
 
 jwt::IssuedAccessToken SessionService::sign_access(const store::User& user, std::string_view session_id) const {
   const jwt::AccessTokenSubject subject{user.id, user.email, user.roles, std::string(session_id)};
@@ -97,8 +99,9 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
   const std::string token_hash = store::hash_token(refresh_token);
   std::string revoked_session;
   RefreshResult result = db_.transaction([&]() -> RefreshResult {
-    const int64_t now = now_seconds();
-    const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(token_hash, now);
+    const std::chrono::milliseconds now_precise = now_ms();
+    const int64_t now = std::chrono::floor<std::chrono::seconds>(now_precise).count();
+    const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(token_hash, now_precise);
     switch (consumed.outcome) {
       case store::ConsumeOutcome::consumed:
       case store::ConsumeOutcome::already_used:
@@ -111,8 +114,9 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
 
     if (consumed.outcome == store::ConsumeOutcome::already_used) {
       // No used_at means another transaction used it a moment ago (MySQL's snapshot cannot see when).
-      const bool within_grace =
-          !consumed.used_at || now - *consumed.used_at <= config_.tokens.refresh_reuse_grace_seconds;
+      // In milliseconds: counted in whole seconds, a 1 s window would let a token through at 1.9 s.
+      const std::chrono::seconds grace(config_.tokens.refresh_reuse_grace_seconds);
+      const bool within_grace = !consumed.used_at || now_precise - *consumed.used_at <= grace;
       if (!within_grace) {
         // A rotated token seen again after the grace window: assume theft, end the whole session.
         store::SessionStore(db_).revoke(consumed.session_id, now);
@@ -136,7 +140,8 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
 }
 
 void SessionService::logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token) {
-  const int64_t now = now_seconds();
+  const std::chrono::milliseconds now_precise = now_ms();
+  const int64_t now = std::chrono::floor<std::chrono::seconds>(now_precise).count();
   std::string refresh_session;
   db_.transaction([&] {
     store::SessionStore sessions(db_);
@@ -145,7 +150,8 @@ void SessionService::logout(const std::optional<AccessTokenRef>& access, const s
       sessions.revoke(access->session_id, now);
     }
     if (refresh_token) {
-      const store::ConsumeResult consumed = store::RefreshTokenStore(db_).consume(store::hash_token(*refresh_token), now);
+      const store::ConsumeResult consumed =
+          store::RefreshTokenStore(db_).consume(store::hash_token(*refresh_token), now_precise);
       if (consumed.outcome != store::ConsumeOutcome::unknown) sessions.revoke(consumed.session_id, now);
       refresh_session = consumed.session_id;
     }

@@ -71,6 +71,7 @@ class SessionService {
   std::optional<store::User> find_user(std::string_view user_id);
 
  private:
+  std::chrono::milliseconds now_ms() const;  // since the epoch
   int64_t now_seconds() const;
   jwt::IssuedAccessToken sign_access(const store::User& user, std::string_view session_id) const;
   std::string issue_refresh_token(std::string_view session_id, std::optional<std::string> parent_hash,

@@ -14,17 +14,18 @@ struct TokenRow {
 
 std::optional<TokenRow> read_token(soci::session& sql, const std::string& hash) {
     TokenRow row;
-    long long expires_at = 0, used_at = 0, session_expires_at = 0, revoked_at = 0;
+    long long expires_at = 0, used_at_ms = 0, session_expires_at = 0, revoked_at = 0;
     soci::indicator used_ind = soci::i_ok, revoked_ind = soci::i_ok;
-    sql << "SELECT r.session_id, r.expires_at, r.used_at, s.user_id, s.expires_at, s.revoked_at "
-           "FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = :hash",
-        soci::into(row.result.session_id), soci::into(expires_at), soci::into(used_at, used_ind),
+    // A host from before migration 003 writes used_at (seconds) alone.
+    sql << "SELECT r.session_id, r.expires_at, COALESCE(r.used_at_ms, r.used_at * 1000), s.user_id, s.expires_at, "
+           "s.revoked_at FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = :hash",
+        soci::into(row.result.session_id), soci::into(expires_at), soci::into(used_at_ms, used_ind),
         soci::into(row.result.user_id), soci::into(session_expires_at), soci::into(revoked_at, revoked_ind),
         soci::use(hash);
     if (!sql.got_data()) return std::nullopt;
     row.expires_at = expires_at;
     row.result.session_expires_at = session_expires_at;
-    row.result.used_at = nullable(used_at, used_ind);
+    if (used_ind == soci::i_ok) row.result.used_at = std::chrono::milliseconds(used_at_ms);
     row.session_revoked = revoked_ind == soci::i_ok;
     return row;
 }
@@ -41,7 +42,7 @@ std::optional<ConsumeOutcome> refusal(const TokenRow& row, std::int64_t now) {
 // successful refresh costs one round trip. Binds are by position, so each placeholder has its own
 // name (SQLite makes one parameter of a repeated name). MariaDB has no UPDATE ... RETURNING.
 const std::string consume_returning =
-    "UPDATE refresh_tokens SET used_at = :now "
+    "UPDATE refresh_tokens SET used_at = :now, used_at_ms = :now_ms "
     "WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :token_now "
     "AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL AND expires_at > :session_now) "
     "RETURNING session_id, "
@@ -62,15 +63,16 @@ void RefreshTokenStore::insert(const NewRefreshToken& token) {
     });
 }
 
-ConsumeResult RefreshTokenStore::consume(std::string_view token_hash, std::int64_t now) {
+ConsumeResult RefreshTokenStore::consume(std::string_view token_hash, std::chrono::milliseconds now) {
     const std::string hash(token_hash);
-    const long long at = now;
+    const long long at = std::chrono::floor<std::chrono::seconds>(now).count(), at_ms = now.count();
     return db_.run([&](soci::session& sql) {
         if (db_.backend() != Backend::mysql) {
             ConsumeResult result;
             long long session_expires_at = 0;
             sql << consume_returning, soci::into(result.session_id), soci::into(result.user_id),
-                soci::into(session_expires_at), soci::use(at), soci::use(hash), soci::use(at), soci::use(at);
+                soci::into(session_expires_at), soci::use(at), soci::use(at_ms), soci::use(hash), soci::use(at),
+                soci::use(at);
             if (sql.got_data()) {
                 result.outcome = ConsumeOutcome::consumed;
                 result.session_expires_at = session_expires_at;
@@ -81,20 +83,22 @@ ConsumeResult RefreshTokenStore::consume(std::string_view token_hash, std::int64
             const auto row = read_token(sql, hash);
             if (!row) return ConsumeResult{};
             result = row->result;
-            result.outcome = refusal(*row, now).value_or(ConsumeOutcome::already_used);
+            result.outcome = refusal(*row, at).value_or(ConsumeOutcome::already_used);
             return result;
         }
         // MariaDB: read and check first, then mark it used.
         auto row = read_token(sql, hash);
         if (!row) return ConsumeResult{};
         ConsumeResult result = row->result;
-        if (const auto why = refusal(*row, now)) {
+        if (const auto why = refusal(*row, at)) {
             result.outcome = *why;
             return result;
         }
         // The one winner: whoever's UPDATE matches the row while used_at is still NULL.
-        if (execute_once(sql, "UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL",
-                         soci::use(at), soci::use(hash)) == 1) {
+        if (execute_once(sql,
+                         "UPDATE refresh_tokens SET used_at = :now, used_at_ms = :now_ms "
+                         "WHERE token_hash = :hash AND used_at IS NULL",
+                         soci::use(at), soci::use(at_ms), soci::use(hash)) == 1) {
             result.outcome = ConsumeOutcome::consumed;
             return result;
         }

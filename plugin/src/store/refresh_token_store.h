@@ -2,6 +2,7 @@
 // rotation have one winner under any concurrency, on every backend.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,7 +33,8 @@ struct ConsumeResult {
     std::string session_id;                // set unless unknown
     std::string user_id;                   // set unless unknown
     std::int64_t session_expires_at = 0;   // set unless unknown: caps the successor's expiry
-    std::optional<std::int64_t> used_at;   // set for already_used
+    // Set for already_used, when known: epoch milliseconds, so that the grace window is exact.
+    std::optional<std::chrono::milliseconds> used_at;
 };
 
 class RefreshTokenStore {
@@ -45,7 +47,8 @@ public:
     // used by one `UPDATE ... SET used_at = now WHERE ... used_at IS NULL`, so only one caller can
     // get consumed. PostgreSQL and SQLite run that UPDATE first, with every check in its WHERE and
     // `RETURNING`, and read the row only when it matched nothing; MariaDB reads first, then updates.
-    ConsumeResult consume(std::string_view token_hash, std::int64_t now);
+    // `now` is since the epoch; expiry is checked in whole seconds, used_at kept in milliseconds.
+    ConsumeResult consume(std::string_view token_hash, std::chrono::milliseconds now);
 
 private:
     Database& db_;

@@ -13,6 +13,11 @@ namespace {
 
 class AuthRefresh : public AuthBackendTest {};
 
+// Sleeps until just after the next whole second of the wall clock, which the host reads too.
+void wait_for_the_next_second() {
+  std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now()) + 20ms);
+}
+
 TEST_P(AuthRefresh, TwentyConcurrentRefreshesOfOneTokenNeverForkTheSession) {
   start_host(R"({"tokens": {"refresh_reuse_grace_seconds": 10}, "database": {"pool_size": 8}})", {},
              R"("threads": 8)");
@@ -99,7 +104,7 @@ TEST_P(AuthRefresh, ReuseAfterGraceWindowRevokesTheWholeSession) {
   const std::string access1 = access_token_of(rotated);
   ASSERT_EQ(http.get(auth_url("/me"), bearer(access1)).status, 200);  // cached as allowed
 
-  // Let the grace window (1 s, counted in whole seconds) pass: time itself is the condition here.
+  // Let the grace window (1 s) pass: time itself is the condition here.
   std::this_thread::sleep_for(2200ms);
 
   const HttpResult reuse = refresh_with_cookie(refresh0);
@@ -118,6 +123,44 @@ TEST_P(AuthRefresh, ReuseAfterGraceWindowRevokesTheWholeSession) {
   EXPECT_TRUE(wait_until([&] { return http.get(auth_url("/me"), bearer(access1)).status == 401; }, 1300ms))
       << "the revoked session's access token is still accepted";
   EXPECT_TRUE(wait_until([&] { return http.get(auth_url("/me"), bearer(access_token_of(session))).status == 401; }, 1300ms));
+}
+
+// CONTRACT §6: the grace window is counted in milliseconds. The rotation happens early in a
+// wall-clock second, so a store that kept whole seconds would count 1 s at 1.2 s and answer grace.
+TEST_P(AuthRefresh, ReuseAt1200msAfterRotationRevokesTheSessionWithAOneSecondGrace) {
+  start_host(R"({"tokens": {"refresh_reuse_grace_seconds": 1}})");
+  add_user("late@example.com");
+  const std::string refresh0 = set_cookie(login_ok("late@example.com"), "refreshToken")->value;
+  wait_for_the_next_second();
+  const HttpResult rotated = refresh_with_cookie(refresh0);
+  const auto rotated_before = std::chrono::steady_clock::now();  // the host marked refresh0 used by now
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const std::string refresh1 = set_cookie(rotated, "refreshToken")->value;
+
+  std::this_thread::sleep_until(rotated_before + 1200ms);
+  const HttpResult reuse = refresh_with_cookie(refresh0);
+  EXPECT_TRUE(is_json_error(reuse, 401, "invalid_refresh_token")) << "reuse at 1.2 s was answered as grace";
+  EXPECT_TRUE(is_json_error(refresh_with_cookie(refresh1), 401, "invalid_refresh_token"))
+      << "the session was not revoked";
+}
+
+TEST_P(AuthRefresh, ReuseAt300msAfterRotationIsGraceWithAOneSecondGrace) {
+  start_host(R"({"tokens": {"refresh_reuse_grace_seconds": 1}})");
+  add_user("tab@example.com");
+  const HttpResult session = login_ok("tab@example.com");
+  const std::string refresh0 = set_cookie(session, "refreshToken")->value;
+  const auto rotation_sent = std::chrono::steady_clock::now();  // the host marks refresh0 used after this
+  const HttpResult rotated = refresh_with_cookie(refresh0);
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const std::string refresh1 = set_cookie(rotated, "refreshToken")->value;
+
+  std::this_thread::sleep_until(rotation_sent + 300ms);
+  const HttpResult loser = refresh_with_cookie(refresh0);
+  ASSERT_EQ(loser.status, 200) << loser.body;
+  EXPECT_FALSE(set_cookie(loser, "refreshToken").has_value()) << "grace gives an access token only";
+  EXPECT_EQ(string_member(jwt_claims(access_token_of(loser)), "sid"),
+            string_member(jwt_claims(access_token_of(session)), "sid"));
+  EXPECT_EQ(refresh_with_cookie(refresh1).status, 200) << "the session must stand";
 }
 
 INSTANTIATE_ON_EACH_BACKEND(AuthRefresh);

@@ -49,7 +49,7 @@ class SessionServiceTest : public ::testing::Test {
         service_(config_, db(), hasher_, keys_, revocations_, throttle_, [this] { return now_; }) {}
 
   store::Database& db() { return temp_.db(); }
-  void advance(std::chrono::seconds by) { now_ += by; }
+  void advance(std::chrono::milliseconds by) { now_ += by; }
   int64_t now_seconds() const { return std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count(); }
 
   std::string add_user(const std::string& email, bool confirmed = true, bool active = true) {
@@ -226,6 +226,47 @@ TEST_F(SessionServiceTest, ReuseAfterGraceRevokesTheSession) {
   EXPECT_EQ(service_.refresh(*winner.tokens->refresh_token).outcome, RefreshOutcome::invalid);
   EXPECT_FALSE(revocations_.allows(first.session_id, winner.tokens->access.jti, first.user.id))
       << "the session's access tokens must be refused at once on this host";
+}
+
+// CONTRACT §6: the grace window is counted in milliseconds. Rotations happen 0.7 s into a second,
+// so a window counted in whole seconds would see 1 s where 1.2 s (or 1.001 s) have passed.
+TEST_F(SessionServiceTest, ReuseAt1200msIsReuseWithAOneSecondGrace) {
+  config_.tokens.refresh_reuse_grace_seconds = 1;
+  add_user("alice@example.com");
+  const IssuedTokens first = login();
+  advance(700ms);
+  const RefreshResult winner = service_.refresh(*first.refresh_token);
+  ASSERT_EQ(winner.outcome, RefreshOutcome::rotated);
+  advance(1200ms);
+  EXPECT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::reused);
+  EXPECT_TRUE(session_revoked(first.session_id));
+  EXPECT_EQ(service_.refresh(*winner.tokens->refresh_token).outcome, RefreshOutcome::invalid);
+}
+
+TEST_F(SessionServiceTest, ReuseAt300msIsGraceWithAOneSecondGrace) {
+  config_.tokens.refresh_reuse_grace_seconds = 1;
+  add_user("alice@example.com");
+  const IssuedTokens first = login();
+  advance(700ms);
+  const RefreshResult winner = service_.refresh(*first.refresh_token);
+  ASSERT_EQ(winner.outcome, RefreshOutcome::rotated);
+  advance(300ms);
+  EXPECT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::grace);
+  EXPECT_FALSE(session_revoked(first.session_id));
+  EXPECT_EQ(service_.refresh(*winner.tokens->refresh_token).outcome, RefreshOutcome::rotated);
+}
+
+TEST_F(SessionServiceTest, GraceWindowEndsOneMillisecondAfterItsLength) {
+  config_.tokens.refresh_reuse_grace_seconds = 1;
+  add_user("alice@example.com");
+  const IssuedTokens first = login();
+  advance(700ms);
+  ASSERT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::rotated);
+  advance(1000ms);  // inclusive
+  EXPECT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::grace);
+  advance(1ms);
+  EXPECT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::reused);
+  EXPECT_TRUE(session_revoked(first.session_id));
 }
 
 TEST_F(SessionServiceTest, ReuseRevokesOnlyThatSession) {

@@ -13,6 +13,8 @@
 namespace latchkey::store::testing {
 namespace {
 
+using namespace std::chrono_literals;
+
 class RefreshTokens : public StoreTest {
 protected:
     void SetUp() override {
@@ -36,45 +38,66 @@ protected:
 TEST_P(RefreshTokens, ConsumeOnceThenAlreadyUsed) {
     RefreshTokenStore tokens(db());
     const auto hash = issue();
-    const auto first = tokens.consume(hash, 2000);
+    const auto first = tokens.consume(hash, 2000s);
     EXPECT_EQ(first.outcome, ConsumeOutcome::consumed);
     EXPECT_EQ(first.session_id, session_.id);
     EXPECT_EQ(first.user_id, user_id_);
     EXPECT_EQ(first.session_expires_at, 100000);
-    const auto second = tokens.consume(hash, 2005);
+    const auto second = tokens.consume(hash, 2005s);
     EXPECT_EQ(second.outcome, ConsumeOutcome::already_used);
-    EXPECT_EQ(second.used_at, 2000);
+    EXPECT_EQ(second.used_at, 2000s);
     EXPECT_EQ(second.session_id, session_.id);
+}
+
+// The reuse grace window is counted in milliseconds (CONTRACT §6): used_at must keep them.
+TEST_P(RefreshTokens, UsedAtKeepsMilliseconds) {
+    RefreshTokenStore tokens(db());
+    const auto hash = issue();
+    ASSERT_EQ(tokens.consume(hash, 2000250ms).outcome, ConsumeOutcome::consumed);
+    const auto again = tokens.consume(hash, 2001s);
+    EXPECT_EQ(again.outcome, ConsumeOutcome::already_used);
+    EXPECT_EQ(again.used_at, 2000250ms);
+}
+
+// A host from before migration 003 marks a token used in used_at (seconds) alone.
+TEST_P(RefreshTokens, TokenUsedByAnOlderHostReportsItsSecondInMilliseconds) {
+    const auto hash = issue();
+    db().run([&](soci::session& sql) {
+        sql << "UPDATE refresh_tokens SET used_at = 2000 WHERE token_hash = :hash", soci::use(hash);
+    });
+    const auto result = RefreshTokenStore(db()).consume(hash, 2001s);
+    EXPECT_EQ(result.outcome, ConsumeOutcome::already_used);
+    EXPECT_EQ(result.used_at, 2000000ms);
 }
 
 TEST_P(RefreshTokens, ChildOfAConsumedTokenIsConsumable) {
     RefreshTokenStore tokens(db());
     const auto parent = issue();
-    ASSERT_EQ(tokens.consume(parent, 2000).outcome, ConsumeOutcome::consumed);
+    ASSERT_EQ(tokens.consume(parent, 2000s).outcome, ConsumeOutcome::consumed);
     const auto child = issue(50000, parent);
-    EXPECT_EQ(tokens.consume(child, 2001).outcome, ConsumeOutcome::consumed);
+    EXPECT_EQ(tokens.consume(child, 2001s).outcome, ConsumeOutcome::consumed);
 }
 
 TEST_P(RefreshTokens, UnknownHashIsUnknown) {
-    EXPECT_EQ(RefreshTokenStore(db()).consume(hash_token("never issued"), 2000).outcome, ConsumeOutcome::unknown);
+    EXPECT_EQ(RefreshTokenStore(db()).consume(hash_token("never issued"), 2000s).outcome, ConsumeOutcome::unknown);
 }
 
 TEST_P(RefreshTokens, ExpiredTokenIsNotConsumed) {
     RefreshTokenStore tokens(db());
     const auto hash = issue(3000);
-    EXPECT_EQ(tokens.consume(hash, 3000).outcome, ConsumeOutcome::expired);
-    EXPECT_EQ(tokens.consume(hash, 2999).outcome, ConsumeOutcome::consumed);  // it was left unused
+    EXPECT_EQ(tokens.consume(hash, 3000s).outcome, ConsumeOutcome::expired);
+    EXPECT_EQ(tokens.consume(hash, 2999s).outcome, ConsumeOutcome::consumed);  // it was left unused
 }
 
 TEST_P(RefreshTokens, SessionPastItsAbsoluteExpiryIsExpired) {
     const auto hash = issue(200000);
-    EXPECT_EQ(RefreshTokenStore(db()).consume(hash, 100000).outcome, ConsumeOutcome::expired);
+    EXPECT_EQ(RefreshTokenStore(db()).consume(hash, 100000s).outcome, ConsumeOutcome::expired);
 }
 
 TEST_P(RefreshTokens, RevokedSessionRefusesItsTokens) {
     const auto hash = issue();
     SessionStore(db()).revoke(session_.id, 1500);
-    const auto result = RefreshTokenStore(db()).consume(hash, 2000);
+    const auto result = RefreshTokenStore(db()).consume(hash, 2000s);
     EXPECT_EQ(result.outcome, ConsumeOutcome::session_revoked);
     EXPECT_EQ(result.session_id, session_.id);
 }
@@ -82,12 +105,12 @@ TEST_P(RefreshTokens, RevokedSessionRefusesItsTokens) {
 TEST_P(RefreshTokens, RefusalsAreCheckedInOrder) {
     RefreshTokenStore tokens(db());
     const auto hash = issue(3000);
-    ASSERT_EQ(tokens.consume(hash, 2000).outcome, ConsumeOutcome::consumed);
-    const auto used_and_expired = tokens.consume(hash, 3000);  // already_used comes before expired
+    ASSERT_EQ(tokens.consume(hash, 2000s).outcome, ConsumeOutcome::consumed);
+    const auto used_and_expired = tokens.consume(hash, 3000s);  // already_used comes before expired
     EXPECT_EQ(used_and_expired.outcome, ConsumeOutcome::already_used);
-    EXPECT_EQ(used_and_expired.used_at, 2000);
+    EXPECT_EQ(used_and_expired.used_at, 2000s);
     SessionStore(db()).revoke(session_.id, 2500);  // session_revoked comes before already_used
-    EXPECT_EQ(tokens.consume(hash, 2600).outcome, ConsumeOutcome::session_revoked);
+    EXPECT_EQ(tokens.consume(hash, 2600s).outcome, ConsumeOutcome::session_revoked);
 }
 
 TEST_P(RefreshTokens, ConsumeInARolledBackTransactionLeavesTheTokenUnused) {
@@ -95,12 +118,12 @@ TEST_P(RefreshTokens, ConsumeInARolledBackTransactionLeavesTheTokenUnused) {
     const auto hash = issue();
     const auto consume_then_fail = [&] {
         db().transaction([&] {
-            EXPECT_EQ(tokens.consume(hash, 2000).outcome, ConsumeOutcome::consumed);
+            EXPECT_EQ(tokens.consume(hash, 2000s).outcome, ConsumeOutcome::consumed);
             throw std::runtime_error("rolled back");
         });
     };
     EXPECT_THROW(consume_then_fail(), std::runtime_error);
-    EXPECT_EQ(tokens.consume(hash, 2001).outcome, ConsumeOutcome::consumed);
+    EXPECT_EQ(tokens.consume(hash, 2001s).outcome, ConsumeOutcome::consumed);
 }
 
 TEST_P(RefreshTokens, ConcurrentConsumeHasOneWinner) {
@@ -117,7 +140,7 @@ TEST_P(RefreshTokens, ConcurrentConsumeHasOneWinner) {
                 RefreshTokenStore tokens(*pool);
                 start.arrive_and_wait();
                 try {
-                    results[i] = tokens.consume(hash, 2000 + i);
+                    results[i] = tokens.consume(hash, std::chrono::seconds(2000 + i));
                 } catch (const std::exception& e) {
                     errors[i] = e.what();
                 }
