@@ -3,79 +3,24 @@
 // from where the response is written back (Pistache queues writes to the reactor thread-safely).
 #include "http_server.h"
 
+#include "front_door/plain_request.h"
+#include "front_door/request_reader.h"
+#include "front_door/response_writing.h"
 #include "log.h"
 #include "static_files.h"
-#include "url_decode.h"
 #include "worker_pool.h"
 
 #include <pistache/endpoint.h>
+#include <pistache/peer.h>
 #include <pistache/http.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 namespace latchkey::host {
-namespace {
-
 using namespace Pistache;
-
-// A response header with any name (Pistache's typed headers only cover known names).
-class NamedHeader : public Http::Header::Header {
- public:
-  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void parse(const std::string& data) override { value_ = data; }
-  void write(std::ostream& stream) const override { stream << value_; }
-#ifdef SAFE_HEADER_CAST
-  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
-#endif
-
- private:
-  std::string name_;
-  std::string value_;
-};
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-HttpRequest to_plain_request(const Http::Request& request) {
-  HttpRequest plain;
-  plain.method = Http::methodString(request.method());
-  plain.path = request.resource();
-  const auto& query = request.query();
-  for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
-    plain.query.emplace(it->first, percent_decode(it->second));
-  }
-  for (const auto& [name, raw] : request.headers().rawList()) plain.headers[lower(name)] = raw.value();
-  for (const auto& header : request.headers().list()) {
-    std::ostringstream value;
-    header->write(value);
-    plain.headers[lower(header->name())] = value.str();
-  }
-  for (const Http::Cookie& cookie : request.cookies()) plain.cookies.emplace(cookie.name, cookie.value);
-  plain.body = request.body();
-  plain.remote_address = request.address().host();
-  return plain;
-}
-
-void send_response(Http::ResponseWriter& writer, const HttpResponse& response) {
-  std::string content_type = "application/json";
-  for (const auto& [name, value] : response.headers) {
-    if (lower(name) == "content-type") content_type = value;
-    else writer.headers().add(std::make_shared<NamedHeader>(name, value));
-  }
-  // One Set-Cookie header per cookie: Pistache's header map holds one value per name, its cookie
-  // jar one line per cookie (attributes it does not model, such as SameSite, kept in `ext`).
-  for (const std::string& cookie : response.set_cookies) writer.cookies().add(Http::Cookie::fromString(cookie));
-  writer.send(static_cast<Http::Code>(response.status), response.body, Http::Mime::MediaType::fromString(content_type));
-}
-
-}  // namespace
 
 struct HttpServer::State {
   const HostConfig& config;
@@ -123,23 +68,60 @@ void access_log(const HttpRequest& request, uint32_t status, Clock::time_point s
                std::to_string(micros / 1000) + "." + std::to_string(micros % 1000 / 100) + "ms");
 }
 
+// The largest request head (request line and headers) the host reads; past it, 431.
+constexpr size_t kMaxHeadBytes = 16384;
+
 class RequestHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
   explicit RequestHandler(std::shared_ptr<HttpServer::State> state) : state_(std::move(state)) {}
 
-  void onRequest(const Http::Request& pistache_request, Http::ResponseWriter writer) override {
+  // Every request arrives through onInput below, which frames and checks the bytes first.
+  void onRequest(const Http::Request&, Http::ResponseWriter) override {}
+
+  // Replaces Pistache's own input handling (which answers parse errors with a 500 and the
+  // exception's text, and trusts Content-Length): runs on the reactor thread.
+  void onInput(const char* buffer, size_t length, const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto parser = getParser(peer);
+    auto gate = gate_of(*peer);
+    const ReadResult read = read_request_bytes(*gate, *parser, std::string_view(buffer, length));
+    switch (read.kind) {
+      case ReadResult::Kind::incomplete:
+      case ReadResult::Kind::ignored:
+        return;
+      case ReadResult::Kind::refused: {
+        Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
+        send_response(writer, json_error(read.refusal.status, read.refusal.code, read.refusal.message), false);
+        log_line(LogLevel::info, "access", "malformed request refused " + std::to_string(read.refusal.status));
+        return;
+      }
+      case ReadResult::Kind::request:
+        break;
+    }
+    Http::ResponseWriter writer(parser->request.version(), transport(), this, peer);
+    peer->setIdle(false);  // Pistache's idle sweep: a request is in progress
+    auto request = std::make_shared<HttpRequest>(to_plain_request(parser->request, peer->address().host()));
+    parser->reset();
+    dispatch(std::move(request), std::move(writer), read.keep_alive);
+  }
+
+ private:
+  // The connection's gate lives with the connection (Pistache's per-peer data).
+  std::shared_ptr<ConnectionGate> gate_of(Tcp::Peer& peer) const {
+    static const std::string key = "latchkey.gate";
+    if (auto existing = peer.tryGetData(key)) return std::static_pointer_cast<ConnectionGate>(existing);
+    auto gate = std::make_shared<ConnectionGate>(kMaxHeadBytes, state_->config.max_body_bytes);
+    peer.putData(key, gate);
+    return gate;
+  }
+
+  void dispatch(std::shared_ptr<HttpRequest> request, Http::ResponseWriter writer, bool keep_alive) {
     const Clock::time_point started = Clock::now();
-    auto request = std::make_shared<HttpRequest>(to_plain_request(pistache_request));
     auto answer_now = [&](const HttpResponse& response) {
-      send_response(writer, response);
+      send_response(writer, response, keep_alive);
       access_log(*request, response.status, started);
     };
     if (state_->draining) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
-    if (request->body.size() > state_->config.max_body_bytes) {
-      return answer_now(json_error(413, "body_too_large",
-                                   "the body exceeds " + std::to_string(state_->config.max_body_bytes) + " bytes"));
-    }
 
     auto match = std::make_shared<RouteMatch>(state_->pipeline.router().match(request->method, request->path));
     if (match->kind == RouteMatch::Kind::method_not_allowed) {
@@ -154,7 +136,7 @@ class RequestHandler : public Http::Handler {
     auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     auto state = state_;
     state->begin_request();
-    state->pool->submit([state, request, match, shared_writer, started] {
+    state->pool->submit([state, request, match, shared_writer, started, keep_alive] {
       HttpResponse response;
       try {
         if (match->kind == RouteMatch::Kind::found) {
@@ -167,13 +149,12 @@ class RequestHandler : public Http::Handler {
         log_line(LogLevel::error, "host", std::string("request failed: ") + error.what());
         response = json_error(500, "internal_error", "the server failed to handle the request");
       }
-      send_response(*shared_writer, response);
+      send_response(*shared_writer, response, keep_alive);
       access_log(*request, response.status, started);
       state->end_request();
     });
   }
 
- private:
   std::shared_ptr<HttpServer::State> state_;
 };
 
@@ -193,11 +174,12 @@ void HttpServer::start() {
   const bool ipv6 = listen.host.find(':') != std::string::npos;
   Address address(ipv6 ? "[" + listen.host + "]" : listen.host, Port(listen.port));
   state_->endpoint = std::make_unique<Http::Endpoint>(address);
-  // Headers get 16 KiB on top of the body limit; past the whole, Pistache itself answers 413.
+  // The parser's buffer holds one whole request: the head (refused past kMaxHeadBytes) and a body
+  // (refused past max_body_bytes from its declared length, before it is read).
   auto options = Http::Endpoint::options()
                      .threads(1)
                      .flags(Tcp::Options::ReuseAddr)
-                     .maxRequestSize(state_->config.max_body_bytes + 16384)
+                     .maxRequestSize(state_->config.max_body_bytes + kMaxHeadBytes)
                      .maxResponseSize(64ull << 20);
   state_->endpoint->init(options);
   state_->endpoint->setHandler(Http::make_handler<RequestHandler>(state_));

@@ -10,6 +10,7 @@
 //   GET  /test/fail              writes a body, then returns LK_ERR_INTERNAL
 //   POST /test/echo, GET /test/items/:id   the request as JSON (see echo)
 //   GET  /test/cookies           two Set-Cookie headers and a custom header
+//   POST /test/set-cookies       one Set-Cookie header per line of the body, byte for byte
 //   GET  /test/stage             {"default_stage_set_principal": status} seen by the default filter
 //   GET  /test/protected         protected: the principal as JSON
 //   GET  /test/admin             protected, roles ["admin"]: the principal as JSON
@@ -123,6 +124,21 @@ int32_t cookies(void*, lk_request*, lk_response* res) {
   const int32_t refused = api->response_set_header(res, lit("X-Bad"), lit("a\r\nInjected: yes"));
   const std::string body = R"({"crlf_header_status":)" + std::to_string(refused) + "}";
   return api->response_set_body(res, view(body));
+}
+
+// Each line of the body becomes one Set-Cookie value, exactly as given.
+int32_t set_cookies_from_body(void*, lk_request* req, lk_response* res) {
+  lk_str body{};
+  api->request_body(req, &body);
+  const std::string lines(body.ptr, body.len);
+  size_t start = 0;
+  while (start < lines.size()) {
+    const size_t end = std::min(lines.find('\n', start), lines.size());
+    const std::string line = lines.substr(start, end - start);
+    if (api->response_add_set_cookie(res, view(line)) != LK_OK) return api->response_set_status(res, 400);
+    start = end + 1;
+  }
+  return api->response_set_status(res, 204);
 }
 
 int32_t stage(void*, lk_request*, lk_response* res) {
@@ -273,6 +289,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* host_api, lk_host* ho
       {"POST", "/test/echo", echo, LK_AUTH_PUBLIC},
       {"GET", "/test/items/:id", echo, LK_AUTH_PUBLIC},
       {"GET", "/test/cookies", cookies, LK_AUTH_PUBLIC},
+      {"POST", "/test/set-cookies", set_cookies_from_body, LK_AUTH_PUBLIC},
       {"GET", "/test/stage", stage, LK_AUTH_PUBLIC},
       {"GET", "/test/protected", principal_handler, LK_AUTH_REQUIRED},
   };

@@ -1,0 +1,60 @@
+// Frames one connection's bytes into requests before Pistache's parser sees them: a request's head
+// is held until it is complete and has passed check_request_head, then the head and exactly
+// Content-Length bytes of body go through. Nothing beyond the limits is ever buffered or reserved.
+#pragma once
+
+#include "front_door/request_head.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace latchkey::host {
+
+class ConnectionGate {
+ public:
+  ConnectionGate(size_t max_head_bytes, size_t max_body_bytes)
+      : max_head_bytes_(max_head_bytes), max_body_bytes_(max_body_bytes) {}
+
+  struct Step {
+    enum class Kind {
+      wait,     // the head is not complete yet: nothing to parse
+      forward,  // hand `bytes` to the HTTP parser (a checked head and/or body bytes)
+      refuse,   // answer `refusal` and close the connection: its framing can no longer be trusted
+      ignore,   // the connection is closing: the bytes are dropped
+    };
+    Kind kind = Kind::wait;
+    std::string bytes;
+    HeadCheck refusal;
+  };
+
+  // Takes the bytes as they arrive from the socket.
+  Step on_bytes(std::string_view bytes);
+
+  // The parser completed the current request: what follows is a new head (unless closing).
+  void request_done();
+
+  // Refuses everything from now on (an error was answered, or the connection must close).
+  void close() { phase_ = Phase::closed; }
+
+  // Whether the connection may stay open after the current request's response: the client's
+  // wish (HTTP version, Connection header), and false once it sent bytes beyond the request
+  // (pipelining, which the host does not serve: those bytes are dropped and the connection closes).
+  bool keep_alive() const { return keep_alive_ && !pipelined_; }
+
+ private:
+  enum class Phase { head, body, closed };
+
+  Step take_body(std::string_view bytes, std::string forwarded);
+  Step refuse(HeadCheck refusal);
+
+  const size_t max_head_bytes_;
+  const size_t max_body_bytes_;
+  Phase phase_ = Phase::head;
+  std::string head_;        // the incomplete head held so far
+  size_t body_left_ = 0;    // Content-Length bytes of the current request still to come
+  bool keep_alive_ = true;
+  bool pipelined_ = false;
+};
+
+}  // namespace latchkey::host

@@ -1,0 +1,27 @@
+// Runs a connection's bytes through its gate and Pistache's request parser, mapping every parse
+// failure to a JSON-able refusal. The reactor's input handler and the front-door fuzz target share it.
+#pragma once
+
+#include "front_door/connection_gate.h"
+
+#include <pistache/http.h>
+
+#include <string_view>
+
+namespace latchkey::host {
+
+struct ReadResult {
+  enum class Kind {
+    incomplete,  // more bytes are needed
+    request,     // parser.request holds a whole request; the caller resets the parser after using it
+    refused,     // answer `refusal` and close; the parser and the gate are already reset/closed
+    ignored,     // the connection is closing: nothing to do
+  };
+  Kind kind = Kind::incomplete;
+  HeadCheck refusal;
+  bool keep_alive = true;  // for `request`: whether the connection stays open after the response
+};
+
+ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParser& parser, std::string_view bytes);
+
+}  // namespace latchkey::host

@@ -1,0 +1,97 @@
+// ConnectionGate: a connection's bytes framed into requests, however the reads split them.
+#include "front_door/connection_gate.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace latchkey::host {
+namespace {
+
+using Kind = ConnectionGate::Step::Kind;
+
+const std::string kRequest = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
+
+TEST(ConnectionGate, PassesAWholeRequestInOneRead) {
+  ConnectionGate gate(16384, 100);
+  const auto step = gate.on_bytes(kRequest);
+  ASSERT_EQ(step.kind, Kind::forward);
+  EXPECT_EQ(step.bytes, kRequest);
+  EXPECT_TRUE(gate.keep_alive());
+}
+
+TEST(ConnectionGate, HoldsTheHeadUntilItIsCompleteWhateverTheSplit) {
+  for (size_t split = 1; split < kRequest.size(); ++split) {
+    ConnectionGate gate(16384, 100);
+    std::string forwarded;
+    for (size_t i = 0; i < kRequest.size(); i += split) {
+      const auto step = gate.on_bytes(std::string_view(kRequest).substr(i, split));
+      ASSERT_NE(step.kind, Kind::refuse) << "split " << split;
+      if (step.kind == Kind::forward) forwarded += step.bytes;
+      // Nothing reaches the parser before the whole head has arrived and passed the checks.
+      if (i + split < kRequest.find("hello")) EXPECT_EQ(step.kind, Kind::wait) << "split " << split;
+    }
+    EXPECT_EQ(forwarded, kRequest) << "split " << split;
+  }
+}
+
+TEST(ConnectionGate, RefusesADeclaredBodyOverTheLimitBeforeReadingIt) {
+  ConnectionGate gate(16384, 100);
+  const auto step = gate.on_bytes("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000000\r\n\r\n");
+  ASSERT_EQ(step.kind, Kind::refuse);
+  EXPECT_EQ(step.refusal.status, 413u);
+  EXPECT_EQ(gate.on_bytes(std::string(4096, 'x')).kind, Kind::ignore) << "the body that follows is dropped";
+}
+
+TEST(ConnectionGate, RefusesAHeadPastTheLimitWithoutWaitingForItsEnd) {
+  ConnectionGate gate(1024, 100);
+  EXPECT_EQ(gate.on_bytes("GET / HTTP/1.1\r\nHost: a\r\nX-Big: ").kind, Kind::wait);
+  const auto step = gate.on_bytes(std::string(2000, 'a'));
+  ASSERT_EQ(step.kind, Kind::refuse);
+  EXPECT_EQ(step.refusal.status, 431u);
+  EXPECT_EQ(step.refusal.code, "headers_too_large");
+}
+
+TEST(ConnectionGate, AHeadWithoutAColonIsRefusedNotAwaited) {
+  ConnectionGate gate(16384, 100);
+  const auto step = gate.on_bytes("GET / HTTP/1.1\r\nHost: a\r\nnocolon\r\n\r\n");
+  ASSERT_EQ(step.kind, Kind::refuse);
+  EXPECT_EQ(step.refusal.status, 400u);
+}
+
+TEST(ConnectionGate, ReadsTheNextRequestAfterTheFirstIsDone) {
+  ConnectionGate gate(16384, 100);
+  ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
+  gate.request_done();
+  const auto second = gate.on_bytes(kRequest);
+  ASSERT_EQ(second.kind, Kind::forward);
+  EXPECT_EQ(second.bytes, kRequest);
+}
+
+TEST(ConnectionGate, IgnoresEmptyLinesBeforeARequest) {
+  ConnectionGate gate(16384, 100);
+  const auto step = gate.on_bytes("\r\n\r\n" + kRequest);
+  ASSERT_EQ(step.kind, Kind::forward);
+  EXPECT_EQ(step.bytes, kRequest);
+}
+
+TEST(ConnectionGate, PipelinedBytesAreDroppedAndTheConnectionCloses) {
+  ConnectionGate gate(16384, 100);
+  const auto step = gate.on_bytes(kRequest + kRequest);
+  ASSERT_EQ(step.kind, Kind::forward);
+  EXPECT_EQ(step.bytes, kRequest);
+  EXPECT_FALSE(gate.keep_alive());
+  gate.request_done();
+  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
+}
+
+TEST(ConnectionGate, ConnectionCloseEndsTheConnectionAfterTheRequest) {
+  ConnectionGate gate(16384, 100);
+  ASSERT_EQ(gate.on_bytes("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").kind, Kind::forward);
+  EXPECT_FALSE(gate.keep_alive());
+  gate.request_done();
+  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
+}
+
+}  // namespace
+}  // namespace latchkey::host

@@ -1,0 +1,124 @@
+// check_request_head: what the host refuses before Pistache parses a request, and why.
+#include "front_door/request_head.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace latchkey::host {
+namespace {
+
+constexpr size_t kMaxBody = 65536;
+
+std::string head(const std::string& request_line, const std::string& headers) {
+  return request_line + "\r\n" + headers + "\r\n";
+}
+
+HeadCheck check(const std::string& headers, const std::string& request_line = "POST /api/auth/login HTTP/1.1") {
+  return check_request_head(head(request_line, headers), kMaxBody);
+}
+
+TEST(RequestHead, AcceptsAnOrdinaryRequestAndReadsItsLength) {
+  const HeadCheck result = check("Host: 127.0.0.1:8080\r\nContent-Type: application/json\r\nContent-Length: 42\r\n");
+  ASSERT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.content_length, 42u);
+  EXPECT_TRUE(result.keep_alive);
+}
+
+TEST(RequestHead, Http11StaysOpenUnlessTheClientSaysClose) {
+  EXPECT_TRUE(check("Host: a\r\n").keep_alive);
+  EXPECT_TRUE(check("Host: a\r\nConnection: keep-alive\r\n").keep_alive);
+  EXPECT_FALSE(check("Host: a\r\nConnection: close\r\n").keep_alive);
+  EXPECT_FALSE(check("Host: a\r\nConnection: Upgrade, CLOSE\r\n").keep_alive);
+  EXPECT_FALSE(check("Host: a\r\nConnection: keep-alive\r\nConnection: close\r\n").keep_alive);
+}
+
+TEST(RequestHead, Http10ClosesUnlessItAskedForKeepAlive) {
+  EXPECT_FALSE(check("", "GET / HTTP/1.0").keep_alive);
+  EXPECT_TRUE(check("Connection: Keep-Alive\r\n", "GET / HTTP/1.0").keep_alive);
+  EXPECT_TRUE(check("", "GET / HTTP/1.0").ok()) << "HTTP/1.0 needs no Host";
+}
+
+TEST(RequestHead, ContentLengthMustBeDigits) {
+  for (const char* value : {"-1", "+5", "0x10", "1 2", "", "12a", "1,1"}) {
+    const HeadCheck result = check(std::string("Host: a\r\nContent-Length: ") + value + "\r\n");
+    EXPECT_EQ(result.status, 400u) << value;
+    EXPECT_EQ(result.code, "invalid_request") << value;
+  }
+}
+
+TEST(RequestHead, ContentLengthOverTheLimitIs413WhateverItsSize) {
+  for (const char* value : {"65537", "2000000000", "1000000000000", "99999999999999999999999999999"}) {
+    const HeadCheck result = check(std::string("Host: a\r\nContent-Length: ") + value + "\r\n");
+    EXPECT_EQ(result.status, 413u) << value;
+    EXPECT_EQ(result.code, "body_too_large") << value;
+  }
+  EXPECT_TRUE(check("Host: a\r\nContent-Length: 65536\r\n").ok());
+  EXPECT_EQ(check("Host: a\r\nContent-Length: 000000000000000000000000007\r\n").content_length, 7u);
+}
+
+TEST(RequestHead, TwoDifferentContentLengthsAreRefused) {
+  EXPECT_EQ(check("Host: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n").status, 400u);
+  EXPECT_TRUE(check("Host: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n").ok());
+}
+
+TEST(RequestHead, TransferEncodingNeedsALengthInstead) {
+  EXPECT_EQ(check("Host: a\r\nTransfer-Encoding: chunked\r\n").status, 411u);
+  EXPECT_EQ(check("Host: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n").status, 400u);
+}
+
+TEST(RequestHead, HeaderLinesMustBeNameColonValue) {
+  EXPECT_EQ(check("Host: a\r\nX-No-Colon\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nX-Space : v\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\n: empty name\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nX-A: 1\r\n folded\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nX-A: bare\nlf\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nX-A: bare\rcr\r\n").status, 400u);
+  EXPECT_EQ(check(std::string("Host: a\r\nX-A: n\0l\r\n", 21)).status, 400u);
+  EXPECT_TRUE(check("Host: a\r\nX-A: caf\xc3\xa9\t tab\r\n").ok()) << "obs-text and HTAB are allowed";
+}
+
+TEST(RequestHead, HostMustBeOneAndHaveANumericPort) {
+  EXPECT_EQ(check("").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nHost: b\r\n").status, 400u);
+  for (const char* host : {"a:notaport", "a:", "a:65536", "a:-1", "[::1", "[::1]x", "[::1]:99999", ":80"}) {
+    EXPECT_EQ(check(std::string("Host: ") + host + "\r\n").status, 400u) << host;
+  }
+  for (const char* host : {"a", "a:80", "127.0.0.1:65535", "[::1]", "[::1]:8080", "example.com"}) {
+    EXPECT_TRUE(check(std::string("Host: ") + host + "\r\n").ok()) << host;
+  }
+}
+
+TEST(RequestHead, EveryCookieNeedsNameAndValue) {
+  EXPECT_EQ(check("Host: a\r\nCookie: accessToken\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nCookie: a=1; b\r\n").status, 400u);
+  EXPECT_EQ(check("Host: a\r\nCookie: =x\r\n").status, 400u);
+  EXPECT_TRUE(check("Host: a\r\nCookie: a=1; b=; c=x=y\r\n").ok());
+  EXPECT_TRUE(check("Host: a\r\nCookie: \r\n").ok());
+}
+
+TEST(RequestHead, RequestLineMustBeWellFormed) {
+  EXPECT_EQ(check("Host: a\r\n", "GET /").status, 400u);
+  EXPECT_EQ(check("Host: a\r\n", "GET  / HTTP/1.1").status, 400u);
+  EXPECT_EQ(check("Host: a\r\n", "G(T / HTTP/1.1").status, 400u);
+  EXPECT_EQ(check("Host: a\r\n", "GET /a\x01 HTTP/1.1").status, 400u);
+  EXPECT_EQ(check("Host: a\r\n", "GET / HTTP/1.1x").status, 400u);
+  EXPECT_EQ(check("Host: a\r\n", "GET / http/1.1").status, 400u);
+  const HeadCheck http2 = check("Host: a\r\n", "GET / HTTP/2.0");
+  EXPECT_EQ(http2.status, 505u);
+  EXPECT_EQ(http2.code, "http_version_not_supported");
+}
+
+TEST(RequestHead, AHeadMustEndWithAnEmptyLine) {
+  EXPECT_EQ(check_request_head("GET / HTTP/1.1\r\nHost: a\r\n", kMaxBody).status, 400u);
+  EXPECT_EQ(check_request_head("", kMaxBody).status, 400u);
+}
+
+TEST(RequestHead, MessagesNeverEchoTheRequest) {
+  const HeadCheck result = check("Host: secret-token-value:xyz\r\n");
+  ASSERT_EQ(result.status, 400u);
+  EXPECT_EQ(result.message.find("secret-token-value"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace latchkey::host
