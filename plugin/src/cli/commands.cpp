@@ -86,9 +86,11 @@ void user_role(CliContext& context, const std::string& email, const std::string&
   std::cout << join(users.find_by_id(user.id)->roles) << "\n";
 }
 
+// Listings read before they print: a failure leaves stdout empty.
 void user_list(CliContext& context) {
+  const std::vector<store::User> users = store::UserStore(*context.db).list();
   std::cout << "id\temail\tconfirmed\tactive\troles\n";
-  for (const store::User& user : store::UserStore(*context.db).list()) {
+  for (const store::User& user : users) {
     std::cout << user.id << "\t" << user.email << "\t" << (user.confirmed_at ? "yes" : "no") << "\t"
               << (user.active ? "yes" : "no") << "\t" << join(user.roles) << "\n";
   }
@@ -116,8 +118,9 @@ void keygen(const std::string& algorithm_name, const std::string& out_path) {
 }
 
 void mail_pending(CliContext& context) {
+  const auto pending = store::MailOutboxStore(*context.db).pending();
   std::cout << "id\trecipient\tsubject\tattempts\tnext_attempt\tlast_error\n";
-  for (const store::OutboxMail& mail : store::MailOutboxStore(*context.db).pending()) {
+  for (const store::OutboxMail& mail : pending) {
     std::cout << mail.id << "\t" << mail.recipient << "\t" << mail.subject << "\t" << mail.attempts << "\t"
               << mail.next_attempt_at << "\t" << mail.last_error.value_or("") << "\n";
   }

@@ -1,6 +1,7 @@
-// latchkey-auth: the operator CLI (CONTRACT §5). Exit 0 on success, 1 with one line on stderr on
-// failure, 2 on a usage error.
+// latchkey-auth: the operator CLI (CONTRACT §5). Exit 0 on success; on failure one line
+// "latchkey-auth: <what is wrong>" on stderr, exit 2 for a usage error and 1 for anything else.
 #include "cli/cli_context.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
 
 #include <iostream>
@@ -11,93 +12,58 @@ namespace {
 
 using namespace latchkey::cli;
 
-constexpr const char* kUsage =
-    "usage: latchkey-auth --config HOST_CONFIG <command>\n"
-    "  migrate\n"
-    "  user add EMAIL [--role R]... [--confirmed]   (password: one line on stdin)\n"
-    "  user disable EMAIL | user enable EMAIL\n"
-    "  user role EMAIL add|remove ROLE\n"
-    "  user list\n"
-    "  sessions revoke EMAIL\n"
-    "  mail pending                                  (mail not delivered yet)\n"
-    "  keygen --algorithm EdDSA|ES256 --out FILE    (--config not needed)\n";
+void run(const CommandLine& line) {
+  const std::string& command = line.command;
+  const std::vector<std::string>& args = line.arguments;
+  if (command == "keygen") return keygen(line.values("--algorithm").front(), line.values("--out").front());
 
-struct UsageError {};
-
-int run(const std::vector<std::string>& args) {
-  std::string config_path;
-  std::vector<std::string> words;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size()) config_path = args[++i];
-    else words.push_back(args[i]);
-  }
-  if (words.empty()) throw UsageError{};
-  auto word = [&](size_t i) -> const std::string& {
-    if (i >= words.size()) throw UsageError{};
-    return words[i];
-  };
-
-  if (words[0] == "keygen") {
-    std::string algorithm, out;
-    for (size_t i = 1; i < words.size(); ++i) {
-      if (words[i] == "--algorithm") algorithm = word(++i);
-      else if (words[i] == "--out") out = word(++i);
-      else throw UsageError{};
-    }
-    if (algorithm.empty() || out.empty()) throw UsageError{};
-    keygen(algorithm, out);
-    return 0;
-  }
-
-  if (config_path.empty()) throw UsageError{};
-  CliContext context = load_context(config_path);
-  const std::string& command = words[0];
+  CliContext context = load_context(line.config_path);
   if (command == "migrate") {
-    if (words.size() != 1) throw UsageError{};
     open_database(context, false);
-    migrate_command(context);
-    return 0;
+    return migrate_command(context);
   }
   open_database(context, context.config.database.auto_migrate);
-  if (command == "user" && word(1) == "add") {
-    const std::string& email = word(2);
-    std::vector<std::string> roles;
-    bool confirmed = false;
-    for (size_t i = 3; i < words.size(); ++i) {
-      if (words[i] == "--role") roles.push_back(word(++i));
-      else if (words[i] == "--confirmed") confirmed = true;
-      else throw UsageError{};
-    }
-    user_add(context, email, roles, confirmed, std::cin);
-  } else if (command == "user" && (word(1) == "disable" || word(1) == "enable") && words.size() == 3) {
-    user_set_active(context, word(2), word(1) == "enable");
-  } else if (command == "user" && word(1) == "role" && words.size() == 5) {
-    user_role(context, word(2), word(3), word(4));
-  } else if (command == "user" && word(1) == "list" && words.size() == 2) {
-    user_list(context);
-  } else if (command == "mail" && word(1) == "pending" && words.size() == 2) {
-    mail_pending(context);
-  } else if (command == "sessions" && word(1) == "revoke" && words.size() == 3) {
-    sessions_revoke(context, word(2));
-  } else {
-    throw UsageError{};
+  if (command == "user add") return user_add(context, args[0], line.values("--role"), line.has("--confirmed"), std::cin);
+  if (command == "user disable") return user_set_active(context, args[0], false);
+  if (command == "user enable") return user_set_active(context, args[0], true);
+  if (command == "user role") return user_role(context, args[0], args[1], args[2]);
+  if (command == "user list") return user_list(context);
+  if (command == "sessions revoke") return sessions_revoke(context, args[0]);
+  if (command == "mail pending") return mail_pending(context);
+  throw std::logic_error("command '" + command + "' is parsed but not run");
+}
+
+// One line whatever the message: a database driver's error may span several (libpq's does).
+void print_error(const std::string& message) {
+  std::string line;
+  for (const char c : message) {
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (!space) line += c;
+    else if (!line.empty() && line.back() != ' ') line += ' ';
   }
-  return 0;
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  std::cerr << "latchkey-auth: " << line << "\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  CommandLine line;
   try {
-    return run(std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const UsageError&) {
-    std::cerr << kUsage;
+    line = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const UsageError& error) {
+    print_error(error.what());
     return 2;
-  } catch (const CommandError& error) {
-    std::cerr << "latchkey-auth: " << error.what() << "\n";
-    return 1;
+  }
+  if (line.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  try {
+    run(line);
+    return 0;
   } catch (const std::exception& error) {
-    std::cerr << "latchkey-auth: " << error.what() << "\n";
+    print_error(error.what());
     return 1;
   }
 }
