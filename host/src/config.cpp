@@ -9,15 +9,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace latchkey::host {
 namespace {
 
 namespace fs = std::filesystem;
 using rapidjson::Value;
+
+constexpr std::size_t kMaxConfigDepth = 64;  // far beyond any real config; bounds every recursion
 
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
@@ -29,18 +31,46 @@ std::string escape_pointer_token(std::string_view token) {
   return out;
 }
 
+// The NAME of a string that is exactly ${NAME} (NAME: [A-Za-z_][A-Za-z0-9_]*), or nullopt. By hand:
+// std::regex recurses per character and overflowed the stack on a long string (found by fuzzing).
+std::optional<std::string> env_reference(std::string_view text) {
+  if (text.size() < 4 || text.substr(0, 2) != "${" || text.back() != '}') return std::nullopt;
+  const std::string_view name = text.substr(2, text.size() - 3);
+  const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!letter(name.front())) return std::nullopt;
+  for (const char c : name) {
+    if (!letter(c) && !(c >= '0' && c <= '9')) return std::nullopt;
+  }
+  return std::string(name);
+}
+
+// True when objects/arrays nest deeper than max_depth. Iterative: the document may nest deeper
+// than any recursion (substitute_env, Accept) could follow, so this runs before them.
+bool nests_deeper_than(const Value& root, std::size_t max_depth) {
+  std::vector<std::pair<const Value*, std::size_t>> pending{{&root, 0}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (!value->IsObject() && !value->IsArray()) continue;
+    if (depth + 1 > max_depth) return true;
+    if (value->IsObject()) {
+      for (const auto& member : value->GetObject()) pending.push_back({&member.value, depth + 1});
+    } else {
+      for (const auto& item : value->GetArray()) pending.push_back({&item, depth + 1});
+    }
+  }
+  return false;
+}
+
 // Replaces every string of the form ${NAME} by the variable's value; a missing one is an error.
 void substitute_env(Value& value, rapidjson::Document::AllocatorType& alloc, const std::string& pointer,
                     const EnvLookup& env, std::vector<ConfigError>& errors) {
-  static const std::regex whole_reference(R"(^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$)");
   if (value.IsString()) {
-    std::cmatch match;
-    if (std::regex_match(value.GetString(), match, whole_reference)) {
-      const std::string name = match[1].str();
-      if (auto found = env(name)) {
+    if (const auto name = env_reference(std::string_view(value.GetString(), value.GetStringLength()))) {
+      if (auto found = env(*name)) {
         value.SetString(found->c_str(), static_cast<rapidjson::SizeType>(found->size()), alloc);
       } else {
-        errors.push_back({pointer, "environment variable " + name + " is not set"});
+        errors.push_back({pointer, "environment variable " + *name + " is not set"});
       }
     }
   } else if (value.IsObject()) {
@@ -101,7 +131,8 @@ void read_plugins(const Value& plugins, HostConfig& config, std::vector<ConfigEr
       errors.push_back({pointer + "/path", "must be a string (the plugin's .so file)"});
     } else {
       plugin.path = resolve_path(config.dir, entry["path"].GetString());
-      if (!fs::is_regular_file(plugin.path)) errors.push_back({pointer + "/path", "no such file: " + plugin.path});
+      std::error_code ec;  // a name too long or a loop of links is "no such file", not an exception
+      if (!fs::is_regular_file(plugin.path, ec)) errors.push_back({pointer + "/path", "no such file: " + plugin.path});
     }
     if (entry.HasMember("config")) {
       if (!entry["config"].IsObject()) errors.push_back({pointer + "/config", "must be an object"});
@@ -130,11 +161,13 @@ void read_statics(const Value& statics, HostConfig& config, std::vector<ConfigEr
       continue;
     }
     const std::string folder = resolve_path(config.dir, member.value.GetString());
-    if (!fs::is_directory(folder)) {
+    std::error_code ec;  // as for plugins: any error reading the folder is "no such folder"
+    const fs::path canonical = fs::is_directory(folder, ec) ? fs::canonical(folder, ec) : fs::path();
+    if (canonical.empty()) {
       errors.push_back({pointer, "no such folder: " + folder});
       continue;
     }
-    config.statics.push_back({prefix.back() == '/' ? prefix : prefix + "/", fs::canonical(folder).string()});
+    config.statics.push_back({prefix.back() == '/' ? prefix : prefix + "/", canonical.string()});
   }
 }
 
@@ -203,11 +236,17 @@ ConfigResult load_host_config(const std::string& path, const EnvLookup& env) {
   std::stringstream text;
   text << in.rdbuf();
 
+  // Iterative parsing and a nesting limit: a deep document overflowed the stack (found by fuzzing).
   rapidjson::Document document;
-  document.Parse(text.str().c_str(), text.str().size());
+  const std::string bytes = text.str();
+  document.Parse<rapidjson::kParseIterativeFlag>(bytes.c_str(), bytes.size());
   if (document.HasParseError()) {
     result.errors.push_back({"", std::string("invalid JSON at byte ") + std::to_string(document.GetErrorOffset()) +
                                      ": " + rapidjson::GetParseError_En(document.GetParseError())});
+    return result;
+  }
+  if (nests_deeper_than(document, kMaxConfigDepth)) {
+    result.errors.push_back({"", "objects and arrays nest deeper than " + std::to_string(kMaxConfigDepth)});
     return result;
   }
   substitute_env(document, document.GetAllocator(), "", env, result.errors);
