@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace latchkey::jwt {
 namespace {
 
@@ -64,6 +68,27 @@ TEST_F(JwtVerifiedTokenCache, StaysWithinItsCapacity) {
   EXPECT_FALSE(cache.find(a, now, seconds(30)));
   EXPECT_FALSE(cache.find(b, now, seconds(30)));
   EXPECT_TRUE(cache.find(c, now, seconds(30)));
+}
+
+// Worker threads verify through one cache at once (the auth filter's use); run under TSan by
+// `script/test --sanitize thread`. A small capacity makes inserts clear the map under readers.
+TEST_F(JwtVerifiedTokenCache, ManyThreadsVerifyThroughOneCache) {
+  VerifiedTokenCache cache(3);
+  std::vector<std::string> tokens;
+  for (const char* sub : {"a", "b", "c", "d", "e"}) tokens.push_back(token_for(sub));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string& token = tokens[(t + i) % tokens.size()];
+        const VerifiedAccessToken verified = cache.verify(token, keys, check_at(now));
+        if (verified.error != AccessTokenError::none || verified.claims.sid != "sid-" + verified.claims.sub) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace
