@@ -62,12 +62,19 @@ std::optional<Algorithm> algorithm_of(const Botan::Public_Key& key) {
   return std::nullopt;
 }
 
+// A PEM key is a few KiB (an 8192-bit RSA private key under 7); reading stops after this, so a
+// config naming /dev/zero, a FIFO's writer or a huge file cannot exhaust memory (found by fuzzing).
+constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
+
+// The file's bytes, or nullopt when it cannot be read or holds more than kMaxKeyFileBytes.
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text(kMaxKeyFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || static_cast<std::size_t>(in.gcount()) > kMaxKeyFileBytes) return std::nullopt;
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 std::string thumbprint(const PublicJwk& jwk) {  // RFC 7638: required members, sorted, no spaces
@@ -234,7 +241,7 @@ KeyResult Key::from_rsa_private_pem(std::string_view pkcs8_pem, std::string kid)
 
 KeyResult Key::from_private_pem_file(const std::string& path, std::string kid) {
   const auto text = read_file(path);
-  if (!text) return {std::nullopt, "cannot read key file " + path};
+  if (!text) return {std::nullopt, "cannot read key file " + path + " (or it is over 64 KiB)"};
   KeyResult result = from_private_pem(*text, std::move(kid));
   if (!result.key) result.error = path + ": " + result.error;
   return result;
@@ -242,7 +249,7 @@ KeyResult Key::from_private_pem_file(const std::string& path, std::string kid) {
 
 KeyResult Key::from_public_pem_file(const std::string& path, std::string kid) {
   const auto text = read_file(path);
-  if (!text) return {std::nullopt, "cannot read key file " + path};
+  if (!text) return {std::nullopt, "cannot read key file " + path + " (or it is over 64 KiB)"};
   KeyResult result = from_public_pem(*text, std::move(kid));
   if (!result.key) result.error = path + ": " + result.error;
   return result;
