@@ -210,7 +210,11 @@ int32_t response_set_header(lk_response* res, lk_str name, lk_str value) {
       has_line_break_or_nul(value) || std::memchr(name.ptr, ':', name.len))
     return LK_ERR_INVALID_ARGUMENT;
   const std::string header = to_string(name);
-  if (strcasecmp(header.c_str(), "Set-Cookie") == 0) return LK_ERR_INVALID_ARGUMENT;
+  // Set-Cookie has its own call; the framing headers are the host's (a second Content-Length
+  // would let a plugin desynchronise the client's reading of the connection).
+  for (const char* reserved : {"Set-Cookie", "Content-Length", "Transfer-Encoding", "Connection"}) {
+    if (strcasecmp(header.c_str(), reserved) == 0) return LK_ERR_INVALID_ARGUMENT;
+  }
   res->response->set_header(header, to_string(value));
   return LK_OK;
 }

@@ -74,6 +74,7 @@ TEST_F(HostRequests, SecondHeaderOfANameReplacesFirstAndCrlfValueIsRefused) {
   EXPECT_FALSE(result.has_header("Injected"));
   EXPECT_FALSE(result.has_header("X-Bad"));
   EXPECT_EQ(int_member(parse_json(result.body), "crlf_header_status"), LK_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(int_member(parse_json(result.body), "framing_header_status"), LK_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(result.header("Content-Type"), "application/json");  // a body without one is JSON
 }
 

@@ -10,8 +10,10 @@ std::string set_cookie(const config::CookiesConfig& cookies, std::string_view na
   cookie.append("; Path=").append(path);
   if (cookies.domain) cookie.append("; Domain=").append(*cookies.domain);
   cookie.append("; Max-Age=").append(std::to_string(max_age_seconds));
-  cookie.append("; HttpOnly; SameSite=").append(cookies.same_site);
+  // The attribute order of CONTRACT §6's example: `…; HttpOnly; Secure; SameSite=Strict`.
+  cookie.append("; HttpOnly");
   if (cookies.secure) cookie.append("; Secure");
+  cookie.append("; SameSite=").append(cookies.same_site);
   return cookie;
 }
 
