@@ -3,6 +3,10 @@
 
 #include "google_test_support.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace latchkey::google {
 namespace {
 
@@ -28,6 +32,31 @@ struct FakeClock {
     return [this] { return now; };
   }
 };
+
+// Many threads ask at once for a cold cache: one fetch, the others wait for it and share its keys
+// ("at most one fetch runs at a time"). Run under TSan by `script/test --sanitize thread`.
+TEST(JwksCache, ConcurrentFirstLookupsShareOneFetch) {
+  std::atomic<int> fetches{0};
+  const std::string body = testing::jwks_of({testing::provider_key("g1")});
+  JwksCache cache([&] {
+    ++fetches;
+    std::this_thread::sleep_for(20ms);  // a slow provider: the other threads arrive meanwhile
+    return JwksDocument{true, body, 600s, {}};
+  });
+  std::atomic<int> misses{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        const JwksLookup lookup = cache.keys_for("g1");
+        if (!lookup.keys || !lookup.keys->find("g1")) ++misses;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(misses.load(), 0);
+  EXPECT_EQ(fetches.load(), 1);
+}
 
 TEST(JwksCache, FetchesOnceAndServesFromMemoryWhileFresh) {
   FakeProvider provider;
