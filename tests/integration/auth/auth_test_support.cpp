@@ -227,6 +227,8 @@ ExitResult run_program(const std::string& binary, const std::vector<std::string>
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1000;
   result.out = read_file(out_path);
   result.err = read_file(err_path);
+  // A sanitizer report in the program (script/test --sanitize) fails the test, report shown.
+  if (has_sanitizer_report(result.err)) ADD_FAILURE() << "sanitizer report in " << binary << ":\n" << result.err;
   std::error_code ignored;
   for (const fs::path& path : {in_path, out_path, err_path}) fs::remove(path, ignored);
   return result;

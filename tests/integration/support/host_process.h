@@ -31,6 +31,11 @@ struct ExitResult {
   std::string err;
 };
 
+// True when text (a child's stderr) holds an AddressSanitizer, LeakSanitizer, UBSan or TSan report.
+inline bool has_sanitizer_report(const std::string& text) {
+  return text.find("Sanitizer:") != std::string::npos || text.find(": runtime error: ") != std::string::npos;
+}
+
 class HostProcess {
  public:
   // binary: the latchkey executable. The folder is created now and removed with this object.
@@ -71,6 +76,7 @@ class HostProcess {
 
  private:
   void spawn(const std::vector<std::string>& args);
+  void expect_no_sanitizer_report() const;
   std::optional<int> poll_exit();
 
   std::string binary_;
