@@ -179,7 +179,7 @@ void read_document(const Value& root, HostConfig& config, std::vector<ConfigErro
   check_known_keys(root, "", {"listen", "threads", "max_body_bytes", "static", "plugins"}, errors);
   if (root.HasMember("listen")) {
     const Value& listen = root["listen"];
-    auto parsed = listen.IsString() ? parse_listen_address(listen.GetString()) : std::nullopt;
+    auto parsed = listen.IsString() ? parse_listen_address(std::string_view(listen.GetString(), listen.GetStringLength())) : std::nullopt;
     if (parsed) config.listen = *parsed;
     else errors.push_back({"/listen", "must be a string \"HOST:PORT\""});
   }
@@ -214,7 +214,7 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
   if (bracketed) host = host.substr(1, host.size() - 2);
   // An IPv6 address needs its brackets ("[::1]:80"), or its last group would read as the port.
   if (!bracketed && host.find(':') != std::string::npos) return std::nullopt;
-  if (host.find_first_of("[]") != std::string::npos) return std::nullopt;
+  if (host.find_first_of(std::string_view("[]\0", 3)) != std::string::npos) return std::nullopt;
   const std::string_view port_text = text.substr(colon + 1);
   if (port_text.size() > 5) return std::nullopt;
   uint32_t port = 0;

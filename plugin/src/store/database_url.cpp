@@ -175,6 +175,11 @@ DatabaseUrlResult parse_database_url(std::string_view url, const std::filesystem
     if (scheme == "sqlite3" || scheme == "sqlite") return parse_sqlite(rest, base_dir);
     if (scheme == "postgresql" || scheme == "postgres") return parse_server(Backend::postgresql, rest);
     if (scheme == "mysql" || scheme == "mariadb") return parse_server(Backend::mysql, rest);
+    // Name the scheme only when it looks like one: text before "://" in a malformed URL may be a
+    // user and password ("u:secret@h://x"), and errors are printed and logged.
+    const bool looks_like_scheme = !scheme.empty() && scheme.size() <= 16 &&
+                                   scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+-.") == std::string_view::npos;
+    if (!looks_like_scheme) return failure("unknown database scheme (sqlite3, postgresql, mysql)");
     return failure("unknown database scheme '" + std::string(scheme) + "' (sqlite3, postgresql, mysql)");
 }
 

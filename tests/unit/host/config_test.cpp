@@ -305,6 +305,17 @@ TEST(ParseListenAddress, RefusesMalformedAddresses) {
   }
 }
 
+TEST(ParseListenAddress, RefusesAnEmbeddedNul) {
+  EXPECT_FALSE(parse_listen_address(std::string_view("127.0.0.1:80\0junk", 17)));
+  EXPECT_FALSE(parse_listen_address(std::string_view("127.0.0.1\0x:80", 14)));
+}
+
+TEST(HostConfig, ListenWithAnEmbeddedNulIsRefused) {
+  ConfigFolder folder;
+  const ConfigResult result = load(folder, R"({"listen": "127.0.0.1:80\u0000junk", "plugins": []})");
+  EXPECT_TRUE(has_error(result, "/listen", "HOST:PORT"));
+}
+
 TEST(ParseListenAddress, RefusesUnbalancedIpv6Brackets) {
   for (const char* text : {"[::1:80", "::1]:80"}) {
     EXPECT_FALSE(parse_listen_address(text)) << "accepted '" << text << "'";

@@ -55,12 +55,17 @@ TEST(DatabaseUrl, GivenPostgresqlOptionsReplaceTheQuietNoticesDefault) {
 TEST(DatabaseUrl, MalformedUrlsAreRefusedWithAReasonThatHidesThePassword) {
     for (const char* bad : {"", "auth.db", "oracle://u:p@h/d", "postgresql://u:secretpw@h:5432", "postgresql://u:secretpw@h:port/d",
                             "mysql://u:secretpw@h:70000/d", "postgresql://u:secret%zz@h/d", "sqlite3://", "sqlite3://:memory:",
-                            "sqlite3://a=b.db", "postgresql://u:secretpw@h/d?sslmode"}) {
+                            "sqlite3://a=b.db", "postgresql://u:secretpw@h/d?sslmode", "u:secretpw@h://x", "postgres:secret@h://d"}) {
         const auto result = parse_database_url(bad, "/");
         EXPECT_FALSE(result.url) << bad;
         EXPECT_FALSE(result.error.empty()) << bad;
         EXPECT_EQ(result.error.find("secret"), std::string::npos) << result.error;
     }
+}
+
+TEST(DatabaseUrl, AnUnknownSchemeIsNamedWhenItLooksLikeOne) {
+    EXPECT_NE(parse_database_url("oracle://u:p@h/d", "/").error.find("'oracle'"), std::string::npos);
+    EXPECT_EQ(parse_database_url("u:secretpw@h://x", "/").error, "unknown database scheme (sqlite3, postgresql, mysql)");
 }
 
 }  // namespace
