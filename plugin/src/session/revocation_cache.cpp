@@ -1,5 +1,8 @@
 // The revocation cache: three small maps (sessions, jtis, users) of allowed/refused with the time
-// each answer was fetched. The database is asked outside the lock.
+// each answer was fetched. The database is asked outside the lock. Every access token has its own
+// jti, so answers past the TTL are swept once per TTL: the maps hold what was asked within about
+// two TTLs, not every jti and session ever seen (which grew the host's RSS by ~1.4 MB a minute
+// under the soak, towards 3 x 100,000 entries).
 #include "session/revocation_cache.h"
 
 #include "store/denylist_store.h"
@@ -23,6 +26,7 @@ bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::s
   }
   const bool allowed = fetch();
   std::lock_guard lock(mutex_);
+  sweep_locked(now);
   if (map.size() >= kMaxEntries) {
     std::erase_if(map, [&](const auto& item) { return now - item.second.fetched >= ttl_; });
     if (map.size() >= kMaxEntries) map.clear();
@@ -48,6 +52,19 @@ void RevocationCache::forget_session(std::string_view session_id) {
 void RevocationCache::forget_user(std::string_view user_id) {
   std::lock_guard lock(mutex_);
   users_.erase(std::string(user_id));
+}
+
+void RevocationCache::sweep_locked(Clock::time_point now) {
+  if (now - last_sweep_ < ttl_) return;
+  last_sweep_ = now;
+  for (auto* map : {&sessions_, &tokens_, &users_}) {
+    std::erase_if(*map, [&](const auto& item) { return now - item.second.fetched >= ttl_; });
+  }
+}
+
+size_t RevocationCache::entries() {
+  std::lock_guard lock(mutex_);
+  return sessions_.size() + tokens_.size() + users_.size();
 }
 
 }  // namespace latchkey::session

@@ -27,6 +27,9 @@ class RevocationCache {
   void forget_session(std::string_view session_id);
   void forget_user(std::string_view user_id);
 
+  // How many answers the three maps hold (for tests).
+  size_t entries();
+
  private:
   struct Entry {
     bool allowed = false;
@@ -34,6 +37,8 @@ class RevocationCache {
   };
   template <class Fetch>
   bool cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch);
+  // Drops the answers older than the TTL from all three maps, at most once per TTL; mutex_ held.
+  void sweep_locked(Clock::time_point now);
 
   store::Database& db_;
   const std::chrono::milliseconds ttl_;
@@ -41,6 +46,7 @@ class RevocationCache {
   std::unordered_map<std::string, Entry> sessions_;
   std::unordered_map<std::string, Entry> tokens_;
   std::unordered_map<std::string, Entry> users_;
+  Clock::time_point last_sweep_{};
 };
 
 }  // namespace latchkey::session
