@@ -25,6 +25,14 @@ bool has_line_break_or_nul(lk_str s) {
   return std::any_of(s.ptr, s.ptr + s.len, [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
+// RFC 9110 §5.1: a field name is a token ("Content-Length " with a space is not one).
+bool is_header_name(lk_str s) {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return s.len > 0 && std::all_of(s.ptr, s.ptr + s.len, [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || kSymbols.find(c) != std::string_view::npos;
+         });
+}
+
 int32_t found(const std::string* value, lk_str* out) {
   if (!value) {
     *out = lk_str{nullptr, 0};
@@ -206,8 +214,7 @@ int32_t response_set_status(lk_response* res, uint32_t status) {
 }
 
 int32_t response_set_header(lk_response* res, lk_str name, lk_str value) {
-  if (!res || !valid(name) || !valid(value) || name.len == 0 || has_line_break_or_nul(name) ||
-      has_line_break_or_nul(value) || std::memchr(name.ptr, ':', name.len))
+  if (!res || !valid(name) || !valid(value) || !is_header_name(name) || has_line_break_or_nul(value))
     return LK_ERR_INVALID_ARGUMENT;
   const std::string header = to_string(name);
   // Set-Cookie has its own call; the framing headers are the host's (a second Content-Length

@@ -14,6 +14,8 @@
 #include <pistache/peer.h>
 #include <pistache/http.h>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -71,6 +73,36 @@ void access_log(const HttpRequest& request, uint32_t status, Clock::time_point s
 // The largest request head (request line and headers) the host reads; past it, 431.
 constexpr size_t kMaxHeadBytes = 16384;
 
+// One connection's state, kept in Pistache's per-peer data. The reactor thread feeds the gate;
+// responses are written from workers and finish on whichever thread resolves the write; the
+// mutex orders them. `disconnected` is set before Pistache closes the socket, so a half-close
+// never reaches a descriptor number that a new connection has taken.
+struct Connection {
+  std::mutex mutex;
+  ConnectionGate gate;
+  bool disconnected = false;
+  Connection(size_t max_head, size_t max_body) : gate(max_head, max_body) {}
+};
+
+// Writes a response on its connection; once it is on the wire, either the connection reads the
+// next request or, when it said `close` (or the client pipelined meanwhile), the host ends its
+// sending side. The client reads the answer, then the end; what it still sends is dropped.
+void respond(Http::ResponseWriter& writer, const HttpResponse& response, const std::shared_ptr<Connection>& connection) {
+  bool keep_alive;
+  {
+    std::lock_guard lock(connection->mutex);
+    keep_alive = connection->gate.response_starts();
+  }
+  std::weak_ptr<Tcp::Peer> peer = writer.getPeer();
+  auto finished = [connection, peer] {
+    std::lock_guard lock(connection->mutex);
+    if (!connection->gate.response_written() || connection->disconnected) return;
+    if (auto open = peer.lock()) ::shutdown(open->fd(), SHUT_WR);
+  };
+  send_response(writer, response, keep_alive).then([finished](ssize_t) { finished(); },
+                                                   [finished](std::exception_ptr) { finished(); });
+}
+
 class RequestHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
@@ -83,15 +115,19 @@ class RequestHandler : public Http::Handler {
   // exception's text, and trusts Content-Length): runs on the reactor thread.
   void onInput(const char* buffer, size_t length, const std::shared_ptr<Tcp::Peer>& peer) override {
     auto parser = getParser(peer);
-    auto gate = gate_of(*peer);
-    const ReadResult read = read_request_bytes(*gate, *parser, std::string_view(buffer, length));
+    auto connection = connection_of(*peer);
+    ReadResult read;
+    {
+      std::lock_guard lock(connection->mutex);
+      read = read_request_bytes(connection->gate, *parser, std::string_view(buffer, length));
+    }
     switch (read.kind) {
       case ReadResult::Kind::incomplete:
       case ReadResult::Kind::ignored:
         return;
       case ReadResult::Kind::refused: {
         Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
-        send_response(writer, json_error(read.refusal.status, read.refusal.code, read.refusal.message), false);
+        respond(writer, json_error(read.refusal.status, read.refusal.code, read.refusal.message), connection);
         log_line(LogLevel::info, "access", "malformed request refused " + std::to_string(read.refusal.status));
         return;
       }
@@ -102,23 +138,31 @@ class RequestHandler : public Http::Handler {
     peer->setIdle(false);  // Pistache's idle sweep: a request is in progress
     auto request = std::make_shared<HttpRequest>(to_plain_request(parser->request, peer->address().host()));
     parser->reset();
-    dispatch(std::move(request), std::move(writer), read.keep_alive);
+    dispatch(std::move(request), std::move(writer), std::move(connection));
+  }
+
+  // Pistache calls this on the reactor thread before it closes the socket.
+  void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto connection = connection_of(*peer);
+    std::lock_guard lock(connection->mutex);
+    connection->disconnected = true;
+    connection->gate.close();
   }
 
  private:
-  // The connection's gate lives with the connection (Pistache's per-peer data).
-  std::shared_ptr<ConnectionGate> gate_of(Tcp::Peer& peer) const {
-    static const std::string key = "latchkey.gate";
-    if (auto existing = peer.tryGetData(key)) return std::static_pointer_cast<ConnectionGate>(existing);
-    auto gate = std::make_shared<ConnectionGate>(kMaxHeadBytes, state_->config.max_body_bytes);
-    peer.putData(key, gate);
-    return gate;
+  std::shared_ptr<Connection> connection_of(Tcp::Peer& peer) const {
+    static const std::string key = "latchkey.connection";
+    if (auto existing = peer.tryGetData(key)) return std::static_pointer_cast<Connection>(existing);
+    auto connection = std::make_shared<Connection>(kMaxHeadBytes, state_->config.max_body_bytes);
+    peer.putData(key, connection);
+    return connection;
   }
 
-  void dispatch(std::shared_ptr<HttpRequest> request, Http::ResponseWriter writer, bool keep_alive) {
+  void dispatch(std::shared_ptr<HttpRequest> request, Http::ResponseWriter writer,
+                std::shared_ptr<Connection> connection) {
     const Clock::time_point started = Clock::now();
     auto answer_now = [&](const HttpResponse& response) {
-      send_response(writer, response, keep_alive);
+      respond(writer, response, connection);
       access_log(*request, response.status, started);
     };
     if (state_->draining) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
@@ -136,7 +180,7 @@ class RequestHandler : public Http::Handler {
     auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     auto state = state_;
     state->begin_request();
-    state->pool->submit([state, request, match, shared_writer, started, keep_alive] {
+    state->pool->submit([state, request, match, shared_writer, started, connection] {
       HttpResponse response;
       try {
         if (match->kind == RouteMatch::Kind::found) {
@@ -149,7 +193,7 @@ class RequestHandler : public Http::Handler {
         log_line(LogLevel::error, "host", std::string("request failed: ") + error.what());
         response = json_error(500, "internal_error", "the server failed to handle the request");
       }
-      send_response(*shared_writer, response, keep_alive);
+      respond(*shared_writer, response, connection);
       access_log(*request, response.status, started);
       state->end_request();
     });

@@ -200,6 +200,25 @@ TEST_F(HostProtocol, ChunkedBodiesAreRefusedWith411) {
   EXPECT_TRUE(host_serves());
 }
 
+TEST_F(HostProtocol, ARequestSentBeforeTheAnswerIsNeverAnsweredOutOfOrder) {
+  RawConnection connection(port());
+  ASSERT_TRUE(connection.send("GET /test/sleep?ms=600 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(wait_until([&] { return sleeping_now(http, host) == 1; }, 3s));
+  ASSERT_TRUE(connection.send(kGet));  // pipelined in a write of its own, while the first runs
+  const auto first = connection.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, R"({"slept_ms":600})") << "the first answer on the wire is the first request's";
+  EXPECT_EQ(first->header("Connection"), "close");
+  EXPECT_FALSE(connection.read_response(std::chrono::milliseconds(500))) << "the pipelined request is dropped";
+  EXPECT_TRUE(connection.closed_by_peer());
+  EXPECT_TRUE(host_serves());
+}
+
+TEST_F(HostProtocol, BareLineFeedsAreAnswered400AtOnce) {
+  EXPECT_TRUE(is_json_refusal(exchange("GET /test/fast HTTP/1.1\nHost: a\n\n"), 400, "invalid_request"));
+}
+
 TEST_F(HostProtocol, ABodySplitAcrossReadsArrivesWhole) {
   RawConnection connection(port());
   const std::string body = R"({"split":"across reads"})";

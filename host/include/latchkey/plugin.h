@@ -272,10 +272,11 @@ typedef struct lk_host_api {
   /* 100..599, else LK_ERR_INVALID_ARGUMENT. */
   int32_t (*response_set_status)(lk_response* res, uint32_t status);
   /* Adds a header (a second one of the same name replaces the first).
-  ** Names and values with CR, LF or NUL are refused, and so are the
-  ** headers that frame the message (Content-Length, Transfer-Encoding,
-  ** Connection): the host writes those. Use response_add_set_cookie for
-  ** Set-Cookie. The value reaches the client byte for byte. */
+  ** Refused: a name that is not an RFC 9110 token, a value with CR, LF or
+  ** NUL, and the headers that frame the message (Content-Length,
+  ** Transfer-Encoding, Connection), which the host writes. Use
+  ** response_add_set_cookie for Set-Cookie. The value reaches the client
+  ** byte for byte. */
   int32_t (*response_set_header)(lk_response* res, lk_str name, lk_str value);
   /* Adds one Set-Cookie header; value is everything after "Set-Cookie: ",
   ** e.g. "sid=abc; Path=/; HttpOnly; SameSite=Strict". */

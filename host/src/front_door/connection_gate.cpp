@@ -8,6 +8,10 @@ namespace latchkey::host {
 ConnectionGate::Step ConnectionGate::on_bytes(std::string_view bytes) {
   if (phase_ == Phase::closed) return Step{Step::Kind::ignore, {}, {}};
   if (phase_ == Phase::body) return take_body(bytes, {});
+  if (phase_ == Phase::answering) {
+    pipelined_ = !bytes.empty() || pipelined_;
+    return Step{Step::Kind::ignore, {}, {}};
+  }
 
   // One read is appended whole: the head is refused as soon as it passes the limit, so at most
   // the limit plus one read is ever held.
@@ -21,6 +25,10 @@ ConnectionGate::Step ConnectionGate::on_bytes(std::string_view bytes) {
 
   const size_t end = head_.find("\r\n\r\n", search_from);
   const size_t head_length = end == std::string::npos ? head_.size() : end + 4;
+  // A head whose lines end in a bare LF would never complete (RFC 9112 §2.2 lets a server refuse it).
+  for (size_t i = head_.find('\n', search_from); i < head_length; i = head_.find('\n', i + 1)) {
+    if (i == 0 || head_[i - 1] != '\r') return refuse({400, "invalid_request", "lines must end with CRLF"});
+  }
   if (head_length > max_head_bytes_) {
     return refuse({431, "headers_too_large", "the request head exceeds " + std::to_string(max_head_bytes_) + " bytes"});
   }
@@ -47,11 +55,24 @@ ConnectionGate::Step ConnectionGate::take_body(std::string_view bytes, std::stri
 }
 
 void ConnectionGate::request_done() {
-  phase_ = keep_alive() ? Phase::head : Phase::closed;
+  if (phase_ == Phase::body) phase_ = Phase::answering;
   head_.clear();
   body_left_ = 0;
+}
+
+bool ConnectionGate::response_starts() {
+  closing_ = phase_ == Phase::closed || !keep_alive();
+  return !closing_;
+}
+
+bool ConnectionGate::response_written() {
+  if (closing_ || pipelined_ || phase_ == Phase::closed) {
+    phase_ = Phase::closed;
+    return true;
+  }
+  phase_ = Phase::head;
   keep_alive_ = true;
-  pipelined_ = false;
+  return false;
 }
 
 ConnectionGate::Step ConnectionGate::refuse(HeadCheck refusal) {

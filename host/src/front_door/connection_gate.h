@@ -1,6 +1,7 @@
 // Frames one connection's bytes into requests before Pistache's parser sees them: a request's head
 // is held until it is complete and has passed check_request_head, then the head and exactly
-// Content-Length bytes of body go through. Nothing beyond the limits is ever buffered or reserved.
+// Content-Length bytes of body go through, and nothing more until that request is answered.
+// Nothing beyond the limits is ever buffered or reserved. Not thread-safe: the caller locks.
 #pragma once
 
 #include "front_door/request_head.h"
@@ -31,19 +32,28 @@ class ConnectionGate {
   // Takes the bytes as they arrive from the socket.
   Step on_bytes(std::string_view bytes);
 
-  // The parser completed the current request: what follows is a new head (unless closing).
+  // The parser completed the current request: until its response is written, whatever arrives
+  // is pipelining, which the host does not serve (those bytes are dropped and the connection
+  // closes after the response: responses can never be answered out of order).
   void request_done();
+
+  // The response is about to be written: true when it may say `Connection: keep-alive` (the
+  // client's wish, its HTTP version, and no bytes beyond the request so far).
+  bool response_starts();
+
+  // The response has been written: true when the connection must now end (it said `close`, or
+  // the client pipelined meanwhile); otherwise what follows is a new request's head.
+  bool response_written();
 
   // Refuses everything from now on (an error was answered, or the connection must close).
   void close() { phase_ = Phase::closed; }
 
-  // Whether the connection may stay open after the current request's response: the client's
-  // wish (HTTP version, Connection header), and false once it sent bytes beyond the request
-  // (pipelining, which the host does not serve: those bytes are dropped and the connection closes).
+  // The client's wish for the current request (HTTP version, Connection header), false once it
+  // sent bytes beyond the request.
   bool keep_alive() const { return keep_alive_ && !pipelined_; }
 
  private:
-  enum class Phase { head, body, closed };
+  enum class Phase { head, body, answering, closed };
 
   Step take_body(std::string_view bytes, std::string forwarded);
   Step refuse(HeadCheck refusal);
@@ -55,6 +65,7 @@ class ConnectionGate {
   size_t body_left_ = 0;    // Content-Length bytes of the current request still to come
   bool keep_alive_ = true;
   bool pipelined_ = false;
+  bool closing_ = false;  // the response being written says `Connection: close`
 };
 
 }  // namespace latchkey::host

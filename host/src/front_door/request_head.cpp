@@ -143,6 +143,7 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
   int host_count = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
+    if (line.empty()) return malformed("an empty line before the end of the head");
     if (line.front() == ' ' || line.front() == '\t') return malformed("obsolete line folding is not accepted");
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return malformed("a header line has no colon");

@@ -19,9 +19,9 @@ ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParse
   using Kind = ConnectionGate::Step::Kind;
   ConnectionGate::Step step = gate.on_bytes(bytes);
   switch (step.kind) {
-    case Kind::wait: return {ReadResult::Kind::incomplete, {}, true};
-    case Kind::ignore: return {ReadResult::Kind::ignored, {}, false};
-    case Kind::refuse: return {ReadResult::Kind::refused, std::move(step.refusal), false};
+    case Kind::wait: return {ReadResult::Kind::incomplete, {}};
+    case Kind::ignore: return {ReadResult::Kind::ignored, {}};
+    case Kind::refuse: return {ReadResult::Kind::refused, std::move(step.refusal)};
     case Kind::forward: break;
   }
 
@@ -30,11 +30,10 @@ ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParse
     if (!parser.feed(step.bytes.data(), step.bytes.size())) {
       failure = refusal(413, "body_too_large", "the request exceeds the size the server accepts");
     } else if (parser.parse() == Pistache::Http::Private::State::Done) {
-      const bool keep_alive = gate.keep_alive();
       gate.request_done();
-      return {ReadResult::Kind::request, {}, keep_alive};
+      return {ReadResult::Kind::request, {}};
     } else {
-      return {ReadResult::Kind::incomplete, {}, true};
+      return {ReadResult::Kind::incomplete, {}};
     }
   } catch (const Pistache::Http::HttpError& error) {
     const uint32_t status = static_cast<uint32_t>(error.code());
@@ -46,7 +45,7 @@ ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParse
   }
   parser.reset();
   gate.close();
-  return {ReadResult::Kind::refused, std::move(failure), false};
+  return {ReadResult::Kind::refused, std::move(failure)};
 }
 
 }  // namespace latchkey::host

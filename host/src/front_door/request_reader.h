@@ -19,7 +19,6 @@ struct ReadResult {
   };
   Kind kind = Kind::incomplete;
   HeadCheck refusal;
-  bool keep_alive = true;  // for `request`: whether the connection stays open after the response
 };
 
 ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParser& parser, std::string_view bytes);

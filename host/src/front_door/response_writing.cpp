@@ -2,9 +2,6 @@
 // cookie jar re-parses and re-writes Set-Cookie values (`HttpOnly; ; Secure=` for `HttpOnly; Secure`).
 #include "front_door/response_writing.h"
 
-#include <pistache/peer.h>
-#include <sys/socket.h>
-
 #include <ostream>
 #include <string>
 #include <vector>
@@ -39,7 +36,7 @@ class RawHeader : public Http::Header::Header {
 
 }  // namespace
 
-void send_response(Http::ResponseWriter& writer, const HttpResponse& response, bool keep_alive) {
+Async::Promise<ssize_t> send_response(Http::ResponseWriter& writer, const HttpResponse& response, bool keep_alive) {
   // The values were checked for CR, LF and NUL where they entered (the host table, the host's own
   // answers), so a value can never start a header line of its own.
   auto& headers = writer.headers();
@@ -51,17 +48,7 @@ void send_response(Http::ResponseWriter& writer, const HttpResponse& response, b
   if (!response.set_cookies.empty()) headers.add(std::make_shared<RawHeader>("Set-Cookie", response.set_cookies));
   headers.add(std::make_shared<RawHeader>("Connection", std::vector<std::string>{keep_alive ? "keep-alive" : "close"}));
 
-  auto sent = writer.send(static_cast<Http::Code>(response.status), response.body.data(), response.body.size());
-  if (keep_alive) return;
-  // Half-close once the response is on the wire: the client reads it, then sees the end. The
-  // reactor keeps reading (and dropping) whatever the client still sends, so no reset destroys
-  // the response in flight; the client's own close then frees the connection.
-  std::weak_ptr<Tcp::Peer> peer = writer.getPeer();
-  sent.then(
-      [peer](ssize_t) {
-        if (auto open = peer.lock()) ::shutdown(open->fd(), SHUT_WR);
-      },
-      [](std::exception_ptr) {});
+  return writer.send(static_cast<Http::Code>(response.status), response.body.data(), response.body.size());
 }
 
 }  // namespace latchkey::host

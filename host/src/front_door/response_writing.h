@@ -7,9 +7,10 @@
 
 namespace latchkey::host {
 
-// Sends `response` on `writer`. Header values and each Set-Cookie value reach the client byte for
-// byte (Pistache's typed headers and cookie jar would re-write them). With keep_alive false the
-// response says `Connection: close` and the host ends its side once the response is written.
-void send_response(Pistache::Http::ResponseWriter& writer, const HttpResponse& response, bool keep_alive);
+// Sends `response` on `writer`, saying `Connection: keep-alive` or `close`. Header values and each
+// Set-Cookie value reach the client byte for byte (Pistache's typed headers and cookie jar would
+// re-write them). The promise resolves once the response is on the wire.
+Pistache::Async::Promise<ssize_t> send_response(Pistache::Http::ResponseWriter& writer, const HttpResponse& response,
+                                                bool keep_alive);
 
 }  // namespace latchkey::host

@@ -59,10 +59,12 @@ TEST(ConnectionGate, AHeadWithoutAColonIsRefusedNotAwaited) {
   EXPECT_EQ(step.refusal.status, 400u);
 }
 
-TEST(ConnectionGate, ReadsTheNextRequestAfterTheFirstIsDone) {
+TEST(ConnectionGate, ReadsTheNextRequestOnceTheFirstIsAnswered) {
   ConnectionGate gate(16384, 100);
   ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
   gate.request_done();
+  EXPECT_TRUE(gate.response_starts());
+  EXPECT_FALSE(gate.response_written());
   const auto second = gate.on_bytes(kRequest);
   ASSERT_EQ(second.kind, Kind::forward);
   EXPECT_EQ(second.bytes, kRequest);
@@ -82,7 +84,28 @@ TEST(ConnectionGate, PipelinedBytesAreDroppedAndTheConnectionCloses) {
   EXPECT_EQ(step.bytes, kRequest);
   EXPECT_FALSE(gate.keep_alive());
   gate.request_done();
+  EXPECT_FALSE(gate.response_starts()) << "the response says Connection: close";
+  EXPECT_TRUE(gate.response_written()) << "and the connection ends after it";
   EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
+}
+
+TEST(ConnectionGate, ARequestSentBeforeTheAnswerIsDroppedAndTheConnectionCloses) {
+  ConnectionGate gate(16384, 100);
+  ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
+  gate.request_done();
+  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore) << "never parsed while the first is in flight";
+  EXPECT_FALSE(gate.response_starts());
+  EXPECT_TRUE(gate.response_written());
+  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
+}
+
+TEST(ConnectionGate, ARequestSentWhileTheAnswerIsWrittenEndsTheConnectionAfterIt) {
+  ConnectionGate gate(16384, 100);
+  ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
+  gate.request_done();
+  ASSERT_TRUE(gate.response_starts());
+  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
+  EXPECT_TRUE(gate.response_written()) << "said keep-alive, but the dropped request must not hang";
 }
 
 TEST(ConnectionGate, ConnectionCloseEndsTheConnectionAfterTheRequest) {
@@ -90,7 +113,24 @@ TEST(ConnectionGate, ConnectionCloseEndsTheConnectionAfterTheRequest) {
   ASSERT_EQ(gate.on_bytes("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").kind, Kind::forward);
   EXPECT_FALSE(gate.keep_alive());
   gate.request_done();
+  EXPECT_FALSE(gate.response_starts());
+  EXPECT_TRUE(gate.response_written());
   EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
+}
+
+TEST(ConnectionGate, BareLineFeedsAreRefusedNotAwaited) {
+  ConnectionGate gate(16384, 100);
+  const auto step = gate.on_bytes("GET / HTTP/1.1\nHost: a\n\n");
+  ASSERT_EQ(step.kind, Kind::refuse);
+  EXPECT_EQ(step.refusal.status, 400u);
+}
+
+TEST(ConnectionGate, LineFeedsInTheBodyAreTheBodys) {
+  ConnectionGate gate(16384, 100);
+  const std::string request = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\na\nb\nc";
+  const auto step = gate.on_bytes(request);
+  ASSERT_EQ(step.kind, Kind::forward);
+  EXPECT_EQ(step.bytes, request);
 }
 
 }  // namespace

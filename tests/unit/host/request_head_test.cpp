@@ -109,6 +109,10 @@ TEST(RequestHead, RequestLineMustBeWellFormed) {
   EXPECT_EQ(http2.code, "http_version_not_supported");
 }
 
+TEST(RequestHead, AnEmptyLineBeforeTheEndIsRefused) {
+  EXPECT_EQ(check_request_head("GET / HTTP/1.1\r\n\r\nX\r\n\r\n", kMaxBody).status, 400u);
+}
+
 TEST(RequestHead, AHeadMustEndWithAnEmptyLine) {
   EXPECT_EQ(check_request_head("GET / HTTP/1.1\r\nHost: a\r\n", kMaxBody).status, 400u);
   EXPECT_EQ(check_request_head("", kMaxBody).status, 400u);
