@@ -92,17 +92,17 @@ bool is_valid_cookie_header(std::string_view value) {
   return true;
 }
 
-HeadCheck refuse(uint32_t status, std::string code, std::string message) {
+HeadCheck malformed(std::string message) { return refusal(400, "invalid_request", std::move(message)); }
+
+}  // namespace
+
+HeadCheck refusal(uint32_t status, std::string code, std::string message) {
   HeadCheck check;
   check.status = status;
   check.code = std::move(code);
   check.message = std::move(message);
   return check;
 }
-
-HeadCheck malformed(std::string message) { return refuse(400, "invalid_request", std::move(message)); }
-
-}  // namespace
 
 HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
   // Lines end with CRLF; the head ends with an empty line.
@@ -131,7 +131,7 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
   if (!http11 && version != "HTTP/1.0") {
     if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && version[6] == '.' &&
         all_digits(version.substr(5, 1)) && all_digits(version.substr(7, 1)))
-      return refuse(505, "http_version_not_supported", "only HTTP/1.1 and HTTP/1.0 are served");
+      return refusal(505, "http_version_not_supported", "only HTTP/1.1 and HTTP/1.0 are served");
     return malformed("the request line must end with HTTP/1.1 or HTTP/1.0");
   }
 
@@ -182,7 +182,7 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
   if (host_count > 1) return malformed("the Host header is given twice");
   if (transfer_encoding) {
     if (content_length) return malformed("Content-Length and Transfer-Encoding together are not accepted");
-    return refuse(411, "length_required", "send the body with a Content-Length (Transfer-Encoding is not accepted)");
+    return refusal(411, "length_required", "send the body with a Content-Length (Transfer-Encoding is not accepted)");
   }
   if (content_length) {
     const std::string_view digits = *content_length;
@@ -190,7 +190,7 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
     const std::string_view significant = first_nonzero == std::string_view::npos ? "0" : digits.substr(first_nonzero);
     // More than 18 digits is over any limit; below that the number fits in 64 bits.
     if (significant.size() > 18 || std::stoull(std::string(significant)) > max_body_bytes)
-      return refuse(413, "body_too_large", "the body exceeds " + std::to_string(max_body_bytes) + " bytes");
+      return refusal(413, "body_too_large", "the body exceeds " + std::to_string(max_body_bytes) + " bytes");
     check.content_length = std::stoull(std::string(significant));
   }
   return check;

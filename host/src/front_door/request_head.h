@@ -20,6 +20,9 @@ struct HeadCheck {
   bool ok() const { return status == 0; }
 };
 
+// A refusal with its status, JSON code and message.
+HeadCheck refusal(uint32_t status, std::string code, std::string message);
+
 // `head` is everything up to and including the blank line that ends the headers (CRLF CRLF).
 // Refuses: a malformed request line (400) or an HTTP version other than 1.0/1.1 (505); obsolete
 // line folding, a line without a colon, a name that is not a token, control bytes or a bare CR/LF

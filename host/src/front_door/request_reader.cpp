@@ -3,17 +3,6 @@
 #include "front_door/request_reader.h"
 
 namespace latchkey::host {
-namespace {
-
-HeadCheck refusal(uint32_t status, std::string code, std::string message) {
-  HeadCheck check;
-  check.status = status;
-  check.code = std::move(code);
-  check.message = std::move(message);
-  return check;
-}
-
-}  // namespace
 
 ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParser& parser, std::string_view bytes) {
   using Kind = ConnectionGate::Step::Kind;
