@@ -200,19 +200,16 @@ TEST_F(HostProtocol, ChunkedBodiesAreRefusedWith411) {
   EXPECT_TRUE(host_serves());
 }
 
-TEST_F(HostProtocol, ARequestSentBeforeTheAnswerIsNeverAnsweredOutOfOrder) {
+TEST_F(HostProtocol, TheNextRequestMayFollowTheAnswerAtOnce) {
+  // A keep-alive client sends its next request the moment it has read an answer, before the
+  // host's write completion has run: it must be served, on the same connection.
   RawConnection connection(port());
-  ASSERT_TRUE(connection.send("GET /test/sleep?ms=600 HTTP/1.1\r\nHost: a\r\n\r\n"));
-  ASSERT_TRUE(wait_until([&] { return sleeping_now(http, host) == 1; }, 3s));
-  ASSERT_TRUE(connection.send(kGet));  // pipelined in a write of its own, while the first runs
-  const auto first = connection.read_response();
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->status, 200);
-  EXPECT_EQ(first->body, R"({"slept_ms":600})") << "the first answer on the wire is the first request's";
-  EXPECT_EQ(first->header("Connection"), "close");
-  EXPECT_FALSE(connection.read_response(std::chrono::milliseconds(500))) << "the pipelined request is dropped";
-  EXPECT_TRUE(connection.closed_by_peer());
-  EXPECT_TRUE(host_serves());
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(connection.send(kGet)) << "request " << i;
+    const auto response = connection.read_response();
+    ASSERT_TRUE(response) << "request " << i << " got no answer";
+    ASSERT_EQ(response->status, 200);
+  }
 }
 
 TEST_F(HostProtocol, BareLineFeedsAreAnswered400AtOnce) {

@@ -8,10 +8,6 @@ namespace latchkey::host {
 ConnectionGate::Step ConnectionGate::on_bytes(std::string_view bytes) {
   if (phase_ == Phase::closed) return Step{Step::Kind::ignore, {}, {}};
   if (phase_ == Phase::body) return take_body(bytes, {});
-  if (phase_ == Phase::answering) {
-    pipelined_ = !bytes.empty() || pipelined_;
-    return Step{Step::Kind::ignore, {}, {}};
-  }
 
   // One read is appended whole: the head is refused as soon as it passes the limit, so at most
   // the limit plus one read is ever held.
@@ -55,24 +51,21 @@ ConnectionGate::Step ConnectionGate::take_body(std::string_view bytes, std::stri
 }
 
 void ConnectionGate::request_done() {
-  if (phase_ == Phase::body) phase_ = Phase::answering;
+  phase_ = keep_alive() ? Phase::head : Phase::closed;
   head_.clear();
   body_left_ = 0;
+  keep_alive_ = true;
 }
 
 bool ConnectionGate::response_starts() {
-  closing_ = phase_ == Phase::closed || !keep_alive();
+  closing_ = phase_ == Phase::closed;
   return !closing_;
 }
 
 bool ConnectionGate::response_written() {
-  if (closing_ || pipelined_ || phase_ == Phase::closed) {
-    phase_ = Phase::closed;
-    return true;
-  }
-  phase_ = Phase::head;
-  keep_alive_ = true;
-  return false;
+  if (!closing_ && phase_ != Phase::closed) return false;
+  phase_ = Phase::closed;
+  return true;
 }
 
 ConnectionGate::Step ConnectionGate::refuse(HeadCheck refusal) {

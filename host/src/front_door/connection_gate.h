@@ -1,6 +1,6 @@
 // Frames one connection's bytes into requests before Pistache's parser sees them: a request's head
 // is held until it is complete and has passed check_request_head, then the head and exactly
-// Content-Length bytes of body go through, and nothing more until that request is answered.
+// Content-Length bytes of body go through.
 // Nothing beyond the limits is ever buffered or reserved. Not thread-safe: the caller locks.
 #pragma once
 
@@ -32,17 +32,15 @@ class ConnectionGate {
   // Takes the bytes as they arrive from the socket.
   Step on_bytes(std::string_view bytes);
 
-  // The parser completed the current request: until its response is written, whatever arrives
-  // is pipelining, which the host does not serve (those bytes are dropped and the connection
-  // closes after the response: responses can never be answered out of order).
+  // The parser completed the current request: what follows is a new head, unless the connection
+  // closes after this request (the client's wish, or it pipelined: bytes beyond the request in
+  // the same read are dropped, as pipelining is not served).
   void request_done();
 
-  // The response is about to be written: true when it may say `Connection: keep-alive` (the
-  // client's wish, its HTTP version, and no bytes beyond the request so far).
+  // The response is about to be written: true when it may say `Connection: keep-alive`.
   bool response_starts();
 
-  // The response has been written: true when the connection must now end (it said `close`, or
-  // the client pipelined meanwhile); otherwise what follows is a new request's head.
+  // The response has been written: true when the connection must now end.
   bool response_written();
 
   // Refuses everything from now on (an error was answered, or the connection must close).
@@ -53,7 +51,7 @@ class ConnectionGate {
   bool keep_alive() const { return keep_alive_ && !pipelined_; }
 
  private:
-  enum class Phase { head, body, answering, closed };
+  enum class Phase { head, body, closed };
 
   Step take_body(std::string_view bytes, std::string forwarded);
   Step refuse(HeadCheck refusal);

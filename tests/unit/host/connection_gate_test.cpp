@@ -59,7 +59,7 @@ TEST(ConnectionGate, AHeadWithoutAColonIsRefusedNotAwaited) {
   EXPECT_EQ(step.refusal.status, 400u);
 }
 
-TEST(ConnectionGate, ReadsTheNextRequestOnceTheFirstIsAnswered) {
+TEST(ConnectionGate, ReadsTheNextRequestAfterTheFirst) {
   ConnectionGate gate(16384, 100);
   ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
   gate.request_done();
@@ -87,25 +87,6 @@ TEST(ConnectionGate, PipelinedBytesAreDroppedAndTheConnectionCloses) {
   EXPECT_FALSE(gate.response_starts()) << "the response says Connection: close";
   EXPECT_TRUE(gate.response_written()) << "and the connection ends after it";
   EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
-}
-
-TEST(ConnectionGate, ARequestSentBeforeTheAnswerIsDroppedAndTheConnectionCloses) {
-  ConnectionGate gate(16384, 100);
-  ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
-  gate.request_done();
-  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore) << "never parsed while the first is in flight";
-  EXPECT_FALSE(gate.response_starts());
-  EXPECT_TRUE(gate.response_written());
-  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
-}
-
-TEST(ConnectionGate, ARequestSentWhileTheAnswerIsWrittenEndsTheConnectionAfterIt) {
-  ConnectionGate gate(16384, 100);
-  ASSERT_EQ(gate.on_bytes(kRequest).kind, Kind::forward);
-  gate.request_done();
-  ASSERT_TRUE(gate.response_starts());
-  EXPECT_EQ(gate.on_bytes(kRequest).kind, Kind::ignore);
-  EXPECT_TRUE(gate.response_written()) << "said keep-alive, but the dropped request must not hang";
 }
 
 TEST(ConnectionGate, ConnectionCloseEndsTheConnectionAfterTheRequest) {
