@@ -56,6 +56,16 @@ class SessionServiceTest : public ::testing::Test {
     return temp_.add_user(email, hasher_.hash(kPassword), confirmed, active);
   }
   // A logged-in user's first tokens.
+  // With a 1 s grace: logs alice in and rotates her refresh token 0.7 s into a second.
+  std::pair<IssuedTokens, RefreshResult> rotate_700ms_into_a_second() {
+    config_.tokens.refresh_reuse_grace_seconds = 1;
+    add_user("alice@example.com");
+    IssuedTokens first = login();
+    advance(std::chrono::milliseconds(700));
+    RefreshResult winner = service_.refresh(*first.refresh_token);
+    return {std::move(first), std::move(winner)};
+  }
+
   IssuedTokens login(const std::string& email = "alice@example.com") {
     LoginResult result = service_.login(email, kPassword, "10.0.0.1");
     EXPECT_EQ(result.outcome, LoginOutcome::ok);
@@ -231,11 +241,7 @@ TEST_F(SessionServiceTest, ReuseAfterGraceRevokesTheSession) {
 // CONTRACT §6: the grace window is counted in milliseconds. Rotations happen 0.7 s into a second,
 // so a window counted in whole seconds would see 1 s where 1.2 s (or 1.001 s) have passed.
 TEST_F(SessionServiceTest, ReuseAt1200msIsReuseWithAOneSecondGrace) {
-  config_.tokens.refresh_reuse_grace_seconds = 1;
-  add_user("alice@example.com");
-  const IssuedTokens first = login();
-  advance(700ms);
-  const RefreshResult winner = service_.refresh(*first.refresh_token);
+  const auto [first, winner] = rotate_700ms_into_a_second();
   ASSERT_EQ(winner.outcome, RefreshOutcome::rotated);
   advance(1200ms);
   EXPECT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::reused);
@@ -244,11 +250,7 @@ TEST_F(SessionServiceTest, ReuseAt1200msIsReuseWithAOneSecondGrace) {
 }
 
 TEST_F(SessionServiceTest, ReuseAt300msIsGraceWithAOneSecondGrace) {
-  config_.tokens.refresh_reuse_grace_seconds = 1;
-  add_user("alice@example.com");
-  const IssuedTokens first = login();
-  advance(700ms);
-  const RefreshResult winner = service_.refresh(*first.refresh_token);
+  const auto [first, winner] = rotate_700ms_into_a_second();
   ASSERT_EQ(winner.outcome, RefreshOutcome::rotated);
   advance(300ms);
   EXPECT_EQ(service_.refresh(*first.refresh_token).outcome, RefreshOutcome::grace);
