@@ -63,6 +63,7 @@ struct PasswordConfig {
   uint32_t argon2_iterations = 2;
   uint32_t argon2_parallelism = 1;
   uint32_t max_concurrent_hashes = 0;  // 0: the number of cores
+  uint32_t max_queue_wait_ms = 2000;   // a hash waiting longer for a thread is answered 503
 };
 
 struct LoginThrottleConfig {

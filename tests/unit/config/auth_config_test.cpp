@@ -90,6 +90,7 @@ TEST(AuthConfigDefaults, EveryDefaultIsTheContractsOne) {
   EXPECT_EQ(c.password.min_length, 8u);
   EXPECT_EQ(c.password.max_length, 256u);
   EXPECT_EQ(c.password.encoding, "plain");
+  EXPECT_EQ(c.password.max_queue_wait_ms, 2000u);
   EXPECT_EQ(c.email.transport, "file");
   EXPECT_EQ(c.email.file_dir, "data/mail");
   EXPECT_EQ(c.email.smtp_url, "smtp://127.0.0.1:2525");
@@ -350,6 +351,15 @@ TEST(AuthConfigProtect, BadRulesAreNamedByIndex) {
   expect_error(R"({"protect": [{"prefix": "/a", "roles": [1]}], )" + kSecretJson + "}", "/protect/0/roles");
   expect_error(R"({"protect": ["/a"], )" + kSecretJson + "}", "/protect/0");
   expect_error(R"({"protect": {"prefix": "/a"}, )" + kSecretJson + "}", "/protect");
+}
+
+TEST(AuthConfigPassword, MaxQueueWaitIsReadWithin1MsAndAMinute) {
+  EXPECT_EQ(expect_ok(R"({"password": {"max_queue_wait_ms": 500}, )" + kSecretJson + "}").password.max_queue_wait_ms,
+            500u);
+  EXPECT_EQ(expect_ok(R"({"password": {"max_queue_wait_ms": 60000}, )" + kSecretJson + "}").password.max_queue_wait_ms,
+            60000u);
+  expect_error(R"({"password": {"max_queue_wait_ms": 0}, )" + kSecretJson + "}", "/password/max_queue_wait_ms");
+  expect_error(R"({"password": {"max_queue_wait_ms": 60001}, )" + kSecretJson + "}", "/password/max_queue_wait_ms");
 }
 
 TEST(AuthConfigCsrf, AllowedOriginsAreAnArrayOfStrings) {
