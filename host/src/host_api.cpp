@@ -1,4 +1,4 @@
-// Implements lk_host_api: every function checks its arguments, copies what it is given and returns
+// Implements lk_host_api (ABI 1.0 and 1.1): every function checks its arguments, copies what it is given and returns
 // borrowed views of host-owned data. No exception leaves these functions.
 #include "host_api.h"
 
@@ -238,6 +238,18 @@ int32_t response_set_body(lk_response* res, lk_str body) {
   return LK_OK;
 }
 
+// -- asynchronous completion (ABI 1.1) --
+
+int32_t request_suspend(lk_request* req) {
+  if (!req) return LK_ERR_INVALID_ARGUMENT;
+  return req->flight->suspend();
+}
+
+int32_t response_complete(lk_response* res, int32_t status) {
+  if (!res) return LK_ERR_INVALID_ARGUMENT;
+  return res->flight->complete(status);
+}
+
 }  // namespace
 
 const lk_host_api* host_api_table() {
@@ -265,6 +277,8 @@ const lk_host_api* host_api_table() {
       response_set_header,
       response_add_set_cookie,
       response_set_body,
+      request_suspend,
+      response_complete,
   };
   return &table;
 }

@@ -1,6 +1,7 @@
 // Bridges Pistache to the pipeline. The reactor thread only converts the request into plain values
 // and answers what needs no plugin (413, 404, 405, 503); everything else runs on the worker pool,
-// from where the response is written back (Pistache queues writes to the reactor thread-safely).
+// from where the response is written back (Pistache queues writes to the reactor thread-safely),
+// or from the thread of a plugin that suspended the request and completed it (ABI 1.1).
 #include "http_server.h"
 
 #include "front_door/plain_request.h"
@@ -180,22 +181,28 @@ class RequestHandler : public Http::Handler {
     auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     auto state = state_;
     state->begin_request();
-    state->pool->submit([state, request, match, shared_writer, started, connection] {
+    // Called once per request, on a worker or on the thread of a plugin that completed it (ABI 1.1).
+    Finish finish = [state, shared_writer, started, connection](const HttpRequest& done, const HttpResponse& response) {
+      respond(*shared_writer, response, connection);
+      access_log(done, response.status, started);
+      state->end_request();
+    };
+    state->pool->submit([state, request, match, finish = std::move(finish)]() mutable {
+      if (match->kind == RouteMatch::Kind::found) {
+        Schedule schedule = [state](std::function<void()> task) { state->pool->submit(std::move(task)); };
+        state->pipeline.run(std::move(*request), std::move(*match), state->get_local_origin(), std::move(finish),
+                            std::move(schedule));
+        return;
+      }
       HttpResponse response;
       try {
-        if (match->kind == RouteMatch::Kind::found) {
-          response = state->pipeline.run(*request, *match, state->get_local_origin());
-        } else {
-          auto file = serve_static(state->config.statics, request->path);
-          response = file ? *file : json_error(404, "not_found", "no such route");
-        }
+        auto file = serve_static(state->config.statics, request->path);
+        response = file ? *file : json_error(404, "not_found", "no such route");
       } catch (const std::exception& error) {
         log_line(LogLevel::error, "host", std::string("request failed: ") + error.what());
         response = json_error(500, "internal_error", "the server failed to handle the request");
       }
-      respond(*shared_writer, response, connection);
-      access_log(*request, response.status, started);
-      state->end_request();
+      finish(*request, response);
     });
   }
 

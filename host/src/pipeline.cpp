@@ -5,23 +5,9 @@
 #include "log.h"
 
 #include <algorithm>
-#include <exception>
 
 namespace latchkey::host {
 namespace {
-
-// Calls plugin code, turning an escaped exception into LK_ERR_INTERNAL.
-template <typename Fn>
-int32_t call_guarded(const std::string& plugin, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const std::exception& error) {
-    log_line(LogLevel::error, plugin, std::string("exception escaped a callback: ") + error.what());
-  } catch (...) {
-    log_line(LogLevel::error, plugin, "unknown exception escaped a callback");
-  }
-  return LK_ERR_INTERNAL;
-}
 
 HttpResponse internal_error() { return json_error(500, "internal_error", "the server failed to handle the request"); }
 
@@ -39,42 +25,66 @@ bool holds_any_role(const Principal& principal, const std::vector<std::string>& 
 
 }  // namespace
 
-HttpResponse Pipeline::run(const HttpRequest& request, const RouteMatch& match, const std::string& local_origin) const {
-  HttpResponse response;
-  lk_request req;
-  req.http = &request;
-  req.match = &match;
-  req.local_origin = &local_origin;
-  lk_response res{&response};
+void Pipeline::run(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish,
+                   Schedule schedule) const {
+  advance(std::make_shared<Flight>(*this, std::move(request), std::move(match), std::move(local_origin),
+                                   std::move(finish), std::move(schedule)));
+}
 
-  for (const Filter& filter : filters_) {
-    req.authenticate_stage = filter.stage == LK_STAGE_AUTHENTICATE;
-    const int32_t status =
-        call_guarded(filter.plugin_name, [&] { return filter.fn(filter.user_data, &req, &res); });
-    req.authenticate_stage = false;
-    if (status == LK_FILTER_RESPOND) return response;
-    if (status != LK_FILTER_CONTINUE) {
-      log_line(LogLevel::error, filter.plugin_name, "filter '" + filter.name + "' failed with status " +
-                                                        std::to_string(status));
-      return internal_error();
-    }
+void Pipeline::advance(const std::shared_ptr<Flight>& flight) const {
+  while (flight->next_filter < filters_.size()) {
+    const Filter& filter = filters_[flight->next_filter];
+    flight->req.authenticate_stage = filter.stage == LK_STAGE_AUTHENTICATE;
+    const std::optional<int32_t> status = flight->call(filter.plugin_name, filter.fn, filter.user_data);
+    if (!status) return;  // suspended: resume() goes on
+    if (!after_filter(*flight, *status)) return;
   }
+  run_handler(flight);
+}
 
-  const Route& route = *match.route;
+bool Pipeline::after_filter(Flight& flight, int32_t status) const {
+  flight.req.authenticate_stage = false;
+  if (status == LK_FILTER_CONTINUE) {
+    ++flight.next_filter;
+    return true;
+  }
+  if (status == LK_FILTER_RESPOND) {
+    flight.finish(flight.request, flight.response);
+  } else {
+    const Filter& filter = filters_[flight.next_filter];
+    log_line(LogLevel::error, filter.plugin_name,
+             "filter '" + filter.name + "' failed with status " + std::to_string(status));
+    flight.finish(flight.request, internal_error());
+  }
+  return false;
+}
+
+void Pipeline::run_handler(const std::shared_ptr<Flight>& flight) const {
+  const Route& route = *flight->match.route;
   if (route.auth != LK_AUTH_PUBLIC) {
-    if (!req.has_principal) return unauthenticated();
-    if (!route.roles.empty() && !holds_any_role(req.principal, route.roles)) {
-      return json_error(403, "insufficient_role", "this route needs another role");
+    if (!flight->req.has_principal) return flight->finish(flight->request, unauthenticated());
+    if (!route.roles.empty() && !holds_any_role(flight->req.principal, route.roles)) {
+      return flight->finish(flight->request, json_error(403, "insufficient_role", "this route needs another role"));
     }
   }
+  flight->at_handler = true;
+  const std::optional<int32_t> status = flight->call(route.plugin_name, route.handler, route.user_data);
+  if (status) after_handler(*flight, *status);
+}
 
-  const int32_t status = call_guarded(route.plugin_name, [&] { return route.handler(route.user_data, &req, &res); });
-  if (status != LK_OK) {
-    log_line(LogLevel::error, route.plugin_name,
-             "handler " + route.method + " " + route.pattern + " failed with status " + std::to_string(status));
-    return internal_error();
-  }
-  return response;
+void Pipeline::after_handler(Flight& flight, int32_t status) const {
+  if (status == LK_OK) return flight.finish(flight.request, flight.response);
+  const Route& route = *flight.match.route;
+  log_line(LogLevel::error, route.plugin_name,
+           "handler " + route.method + " " + route.pattern + " failed with status " + std::to_string(status));
+  flight.finish(flight.request, internal_error());
+}
+
+void Pipeline::resume(const std::shared_ptr<Flight>& flight, int32_t status) const {
+  if (flight->at_handler) return after_handler(*flight, status);
+  // The completing thread is the plugin's own (perhaps at idle priority): the next filters and
+  // the handler run on a worker, as they would have without the suspension.
+  if (after_filter(*flight, status)) flight->schedule([flight] { flight->pipeline.advance(flight); });
 }
 
 }  // namespace latchkey::host

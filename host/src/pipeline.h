@@ -1,12 +1,15 @@
 // The host's per-request pipeline: filters in registration order, the auth gate, then the handler.
+// A plugin may suspend a request in any of them (ABI 1.1) and complete it later from any thread.
 #pragma once
 
 #include "config.h"
+#include "flight.h"
 #include "http_types.h"
 #include "router.h"
 
 #include <latchkey/plugin.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,30 +23,35 @@ struct Filter {
   std::string plugin_name;
 };
 
-struct Principal {
-  std::string subject;
-  std::string session_id;
-  std::vector<std::string> roles;
-  std::string claims_json;
-};
-
 class Pipeline {
  public:
   Router& router() { return router_; }
   const Router& router() const { return router_; }
   void add_filter(Filter filter) { filters_.push_back(std::move(filter)); }
 
-  // Runs filters and the matched route's handler; never throws, whatever the plugins do.
-  HttpResponse run(const HttpRequest& request, const RouteMatch& match, const std::string& local_origin) const;
+  // Runs the filters and the matched route's handler, then calls finish once with the answer:
+  // before returning, or, when a plugin suspended the request, from the thread that completes it.
+  // schedule puts the rest of a request back on the worker pool after a filter completed it.
+  // Never throws for anything the plugins do.
+  void run(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish, Schedule schedule) const;
+
+  // Goes on after a suspended callback completed with status (Flight::complete calls it).
+  void resume(const std::shared_ptr<Flight>& flight, int32_t status) const;
 
  private:
+  void advance(const std::shared_ptr<Flight>& flight) const;
+  void run_handler(const std::shared_ptr<Flight>& flight) const;
+  // Acts on a filter's status: true when the request goes on to the next step.
+  bool after_filter(Flight& flight, int32_t status) const;
+  void after_handler(Flight& flight, int32_t status) const;
+
   Router router_;
   std::vector<Filter> filters_;
 };
 
 }  // namespace latchkey::host
 
-// The opaque handles of the ABI, defined here for the host's own use only.
+// The plugin's view of the host, defined here for the host's own use only.
 struct lk_host {
   std::string plugin_name;
   std::string config_dir;
@@ -51,18 +59,4 @@ struct lk_host {
   latchkey::host::Pipeline* pipeline = nullptr;
   bool registering = false;  // inside lk_plugin_init
   std::vector<latchkey::host::ConfigError>* config_errors = nullptr;
-};
-
-struct lk_request {
-  const latchkey::host::HttpRequest* http = nullptr;
-  const latchkey::host::RouteMatch* match = nullptr;
-  const std::string* local_origin = nullptr;
-  bool authenticate_stage = false;
-  bool has_principal = false;
-  latchkey::host::Principal principal;
-  std::vector<lk_str> role_views;  // views of principal.roles for request_get_principal
-};
-
-struct lk_response {
-  latchkey::host::HttpResponse* response = nullptr;
 };

@@ -43,9 +43,11 @@
 ** destroy callback run on the host's main thread, before serving starts and
 ** after it ended. Handlers and filters run on the host's worker pool,
 ** concurrently with each other, never on the network reactor: they may
-** block (hash a password, query a database) without stalling other
-** connections. Exceptions must never leave a plugin; the host also catches
-** any that do and answers 500.
+** block (query a database) without stalling other connections. Work that
+** takes long (an Argon2id hash) should not hold a worker: since ABI 1.1 a
+** callback may suspend its request and complete it from another thread
+** (request_suspend, response_complete). Exceptions must never leave a
+** plugin; the host also catches any that do and answers 500.
 */
 #ifndef LATCHKEY_PLUGIN_H
 #define LATCHKEY_PLUGIN_H
@@ -60,7 +62,7 @@ extern "C" {
 /* The ABI this header describes. A change to any struct or to the host
 ** table without bumping these fails tests/unit/host/abi_golden_test. */
 #define LK_ABI_MAJOR 1
-#define LK_ABI_MINOR 0
+#define LK_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define LK_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -85,7 +87,8 @@ typedef struct lk_str {
 
 /* Opaque handles. lk_host is the plugin's view of the host (one per loaded
 ** plugin); lk_request and lk_response live for one call of a handler or
-** filter and must not be kept after it returns. */
+** filter and must not be kept after it returns, unless the callback
+** suspended the request (ABI 1.1): then they live until response_complete. */
 typedef struct lk_host lk_host;
 typedef struct lk_request lk_request;
 typedef struct lk_response lk_response;
@@ -283,6 +286,34 @@ typedef struct lk_host_api {
   int32_t (*response_add_set_cookie)(lk_response* res, lk_str value);
   /* Replaces the body; the host copies it. */
   int32_t (*response_set_body)(lk_response* res, lk_str body);
+
+  /* -- ABI 1.1: asynchronous completion --
+  ** A handler or filter with slow work (an Argon2id hash) takes its request
+  ** off the worker: it calls request_suspend, hands req and res to a thread
+  ** of its own, and returns at once; what it returns is then ignored. Later,
+  ** any thread calls response_complete(res, status) exactly once, with what
+  ** the callback would have returned: a handler's LK_OK (send res) or a
+  ** negative status (500); a filter's LK_FILTER_CONTINUE (the next filter or
+  ** the handler runs, on a worker), LK_FILTER_RESPOND (send res) or a
+  ** negative status (500). Completing before the callback has returned is
+  ** allowed.
+  ** OWNERSHIP: from request_suspend until response_complete the host keeps
+  ** req, res and every view they gave out alive; the plugin may use them
+  ** from any thread, one thread at a time (a filter of the authenticate
+  ** stage may still set the principal). After response_complete returns,
+  ** neither may be touched.
+  ** The request counts as in flight: shutdown waits for it (up to the
+  ** host's drain limit) before destroying any plugin, so a plugin must
+  ** complete every request it suspended, also when it is being stopped.
+  ** When the client went away meanwhile, the answer is dropped. */
+
+  /* Inside a handler or filter only, once per callback; elsewhere (or a
+  ** second time) LK_ERR_WRONG_STAGE. */
+  int32_t (*request_suspend)(lk_request* req);
+  /* Any thread, once per request_suspend; LK_ERR_WRONG_STAGE when the
+  ** request is not suspended (never was, or was completed already), and
+  ** LK_ERR_INVALID_ARGUMENT for a status the callback could not return. */
+  int32_t (*response_complete)(lk_response* res, int32_t status);
 } lk_host_api;
 
 /* ---- The plugin's exports ------------------------------------------------- */

@@ -43,7 +43,8 @@ namespace {
   X(lk_host_api, request_local_origin) X(lk_host_api, request_route_auth)                               \
   X(lk_host_api, request_set_principal) X(lk_host_api, request_get_principal)                           \
   X(lk_host_api, response_set_status) X(lk_host_api, response_set_header)                               \
-  X(lk_host_api, response_add_set_cookie) X(lk_host_api, response_set_body)
+  X(lk_host_api, response_add_set_cookie) X(lk_host_api, response_set_body)                             \
+  X(lk_host_api, request_suspend) X(lk_host_api, response_complete)
 
 #define MEMBER_SIZE(type, member) sizeof(static_cast<type*>(nullptr)->member)
 #define SUM_SIZE(type, member) +MEMBER_SIZE(type, member)
