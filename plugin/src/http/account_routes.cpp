@@ -3,6 +3,7 @@
 #include "http/account_routes.h"
 
 #include "account/account_service.h"
+#include "http/hash_queue_route.h"
 #include "http/route_support.h"
 #include "password/policy.h"
 
@@ -143,15 +144,15 @@ void change_password(PluginState& state, Exchange& exchange) {
 int32_t register_account_routes(PluginState& state) {
   const std::string& prefix = state.config.routes.prefix;
   std::vector<RouteSpec> routes = {
-      {"POST", prefix + "/register", LK_AUTH_PUBLIC, guarded<register_account>},
+      {"POST", prefix + "/register", LK_AUTH_PUBLIC, hash_queued<register_account>},
       {"GET", prefix + "/confirm", LK_AUTH_PUBLIC, guarded<confirm_link>},
       {"POST", prefix + "/confirm", LK_AUTH_PUBLIC, guarded<confirm_post>},
       {"POST", prefix + "/confirm/resend", LK_AUTH_PUBLIC,
        guarded<mail_request<&account::AccountService::resend_confirmation>>},
       {"POST", prefix + "/password/forgot", LK_AUTH_PUBLIC,
        guarded<mail_request<&account::AccountService::forgot_password>>},
-      {"POST", prefix + "/password/reset", LK_AUTH_PUBLIC, guarded<reset_password>},
-      {"POST", prefix + "/password/change", LK_AUTH_REQUIRED, guarded<change_password>},
+      {"POST", prefix + "/password/reset", LK_AUTH_PUBLIC, hash_queued<reset_password>},
+      {"POST", prefix + "/password/change", LK_AUTH_REQUIRED, hash_queued<change_password>},
   };
   return add_routes(state, routes);
 }

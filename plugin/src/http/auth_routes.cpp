@@ -1,9 +1,11 @@
 // The routes are thin: read the request, call the session service, map its outcome to HTTP.
-// Each runs inside `guarded` (route_support.h).
+// Each runs inside `guarded` (route_support.h), or, when it hashes a password, `hash_queued`
+// (hash_queue_route.h).
 #include "http/auth_routes.h"
 
 #include "http/access_check.h"
 #include "http/exchange.h"
+#include "http/hash_queue_route.h"
 #include "http/json_io.h"
 #include "http/route_support.h"
 #include "password/policy.h"
@@ -124,7 +126,7 @@ void jwks(PluginState& state, Exchange& exchange) {
 int32_t register_auth_routes(PluginState& state) {
   const std::string& prefix = state.config.routes.prefix;
   std::vector<RouteSpec> routes = {
-      {"POST", prefix + "/login", LK_AUTH_PUBLIC, guarded<login>},
+      {"POST", prefix + "/login", LK_AUTH_PUBLIC, hash_queued<login>},
       {"POST", prefix + "/refresh", LK_AUTH_PUBLIC, guarded<refresh>},
       {"GET", prefix + "/me", LK_AUTH_REQUIRED, guarded<me>},
       {"POST", prefix + "/logout", LK_AUTH_PUBLIC, guarded<logout>},

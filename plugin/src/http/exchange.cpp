@@ -82,4 +82,8 @@ void Exchange::set_header(std::string_view name, std::string_view value) {
 
 void Exchange::add_set_cookie(std::string_view value) { api_->response_add_set_cookie(res_, to_lk(value)); }
 
+bool Exchange::suspend() { return api_->request_suspend(req_) == LK_OK; }
+
+void Exchange::complete(int32_t status) { api_->response_complete(res_, status); }
+
 }  // namespace latchkey::http

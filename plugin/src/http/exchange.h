@@ -43,6 +43,12 @@ class Exchange {
   void set_header(std::string_view name, std::string_view value);
   void add_set_cookie(std::string_view value);
 
+  // ABI 1.1: takes the request off the host's worker (inside the route's callback only); a copy of
+  // this Exchange may then be used from one other thread until complete(). status: LK_OK, or a
+  // negative status for a 500.
+  bool suspend();
+  void complete(int32_t status);
+
  private:
   std::optional<std::string_view> lookup(int32_t (*fn)(lk_request*, lk_str, lk_str*), std::string_view name) const;
   std::string_view whole(int32_t (*fn)(lk_request*, lk_str*)) const;

@@ -17,6 +17,7 @@
 
 #include <latchkey/plugin.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -85,10 +86,11 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
 
   const auto& pw = cfg.password;
   const unsigned max_hashes = pw.max_concurrent_hashes ? pw.max_concurrent_hashes : password::default_max_concurrent();
-  // As many may wait as may run: past that a hash request is refused at once (503) instead of
-  // holding one of the host's workers, so a login storm cannot stall other routes.
+  // Constructing the hasher computes its dummy hash: the first estimate of a job's time in the queue.
+  const auto hasher_started = std::chrono::steady_clock::now();
   state->hasher = std::make_unique<password::Hasher>(
-      password::Parameters{pw.argon2_memory_kib, pw.argon2_iterations, pw.argon2_parallelism}, max_hashes, max_hashes);
+      password::Parameters{pw.argon2_memory_kib, pw.argon2_iterations, pw.argon2_parallelism}, max_hashes);
+  const auto one_hash = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::steady_clock::now() - hasher_started);
   state->revocations = std::make_unique<session::RevocationCache>(
       *state->db, std::chrono::milliseconds(cfg.tokens.revocation_cache_ms));
   state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);
@@ -118,6 +120,11 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->mail_sender = std::make_unique<mail::Sender>(*state->db, mail::make_transport(cfg.email, cfg.config_dir, log),
                                                       mail::SenderOptions{}, log);
   mail::Sender* sender = state->mail_sender.get();
+  state->hash_executor = std::make_unique<password::HashExecutor>(password::HashExecutorOptions{
+      max_hashes, std::chrono::milliseconds(pw.max_queue_wait_ms), one_hash});
+  state->log(LK_LOG_INFO, "password hashes: " + std::to_string(max_hashes) + " threads at " +
+                              std::string(state->hash_executor->priority()) + ", queue wait at most " +
+                              std::to_string(pw.max_queue_wait_ms) + " ms");
   state->accounts = std::make_unique<account::AccountService>(cfg, *state->db, *state->hasher, *state->templates,
                                                               *state->revocations, *state->throttle,
                                                               [sender] { sender->wake(); });

@@ -8,6 +8,7 @@
 #include "jwt/verified_token_cache.h"
 #include "mail/sender.h"
 #include "mail/templates.h"
+#include "password/hash_executor.h"
 #include "password/hasher.h"
 #include "session/login_throttle.h"
 #include "session/revocation_cache.h"
@@ -41,6 +42,9 @@ struct PluginState {
   std::optional<mail::Templates> templates;
   std::unique_ptr<mail::Sender> mail_sender;
   std::unique_ptr<account::AccountService> accounts;
+  // Runs the routes that hash a password (http/hash_queue_route.h). Declared last: destroyed first,
+  // so no job outlives the services it calls.
+  std::unique_ptr<password::HashExecutor> hash_executor;
 
   void log(int32_t level, std::string_view message) const {
     api->log(host, level, lk_str{message.data(), message.size()});

@@ -8,6 +8,20 @@
 
 namespace latchkey::http {
 
+int32_t answer_guarded(PluginState& state, Exchange& exchange, RouteHandler handler) {
+  try {
+    handler(state, exchange);
+  } catch (const store::StoreUnavailable& error) {
+    state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());
+    exchange.respond_json(503, error_body("service_unavailable", "the database is not reachable; try again shortly"));
+    exchange.set_header("Retry-After", "5");
+  } catch (const std::exception& error) {
+    state.log(LK_LOG_ERROR, std::string("request failed: ") + error.what());
+    return LK_ERR_INTERNAL;
+  }
+  return LK_OK;
+}
+
 int32_t add_route(PluginState& state, const char* method, const std::string& path, uint32_t auth,
                   lk_handler_fn handler) {
   lk_route route{};

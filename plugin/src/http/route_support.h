@@ -5,7 +5,6 @@
 #include "http/exchange.h"
 #include "http/json_io.h"
 #include "http/plugin_state.h"
-#include "password/concurrency_limit.h"
 #include "session/session_service.h"
 #include "store/store_unavailable.h"
 
@@ -23,27 +22,16 @@ namespace latchkey::http {
 
 using RouteHandler = void (*)(PluginState&, Exchange&);
 
-// The C handler for a route: runs handler, answering 503 (cookies untouched) when the database is
-// out or the password hasher is saturated, and letting the host answer 500 for anything else, logged.
+// Runs handler, answering 503 (cookies untouched) when the database is out, and returning
+// LK_ERR_INTERNAL (the host answers 500) for anything else, logged.
+int32_t answer_guarded(PluginState& state, Exchange& exchange, RouteHandler handler);
+
+// The C handler for a route: runs handler on the host's worker (see answer_guarded).
 template <RouteHandler handler>
 int32_t guarded(void* user_data, lk_request* req, lk_response* res) {
   PluginState& state = *static_cast<PluginState*>(user_data);
   Exchange exchange(state.api, req, res);
-  try {
-    handler(state, exchange);
-  } catch (const store::StoreUnavailable& error) {
-    state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());
-    exchange.respond_json(503, error_body("service_unavailable", "the database is not reachable; try again shortly"));
-    exchange.set_header("Retry-After", "5");
-  } catch (const password::Busy&) {
-    // Every hash slot is taken and as many requests wait: a quick answer beats a held worker.
-    exchange.respond_json(503, error_body("service_unavailable", "too many sign-ins at once; try again shortly"));
-    exchange.set_header("Retry-After", "1");
-  } catch (const std::exception& error) {
-    state.log(LK_LOG_ERROR, std::string("request failed: ") + error.what());
-    return LK_ERR_INTERNAL;
-  }
-  return LK_OK;
+  return answer_guarded(state, exchange, handler);
 }
 
 int32_t add_route(PluginState& state, const char* method, const std::string& path, uint32_t auth,

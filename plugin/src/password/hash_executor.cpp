@@ -136,6 +136,11 @@ void HashExecutor::work(std::latch& started) {
   }
 }
 
+std::chrono::seconds HashExecutor::retry_after() const {
+  const std::lock_guard lock(mutex_);
+  return std::max(std::chrono::ceil<std::chrono::seconds>(expected_wait()), std::chrono::seconds(1));
+}
+
 HashExecutorStats HashExecutor::stats() const {
   const std::lock_guard lock(mutex_);
   HashExecutorStats stats = stats_;

@@ -63,6 +63,10 @@ class HashExecutor {
 
   HashExecutorStats stats() const;
 
+  // What a caller refused now, or answered too_late, should wait before trying again: the
+  // expected wait of a job queued now, rounded up, at least 1 s.
+  std::chrono::seconds retry_after() const;
+
   // How the threads were lowered: "SCHED_IDLE", "nice 19", or "unchanged" (both were refused).
   std::string_view priority() const;
 

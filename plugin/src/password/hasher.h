@@ -27,7 +27,9 @@ class Hasher {
   // Throws std::invalid_argument when !is_supported(parameters) or max_concurrent == 0 (a config
   // error at startup). Computes the dummy hash once, so construction costs one hash.
   // max_waiting bounds the callers queued for a slot: beyond it, hash and verify throw Busy at once
-  // (so a login storm cannot hold every worker of the host); unbounded by default.
+  // (so a login storm cannot hold every worker of the host); unbounded by default. The plugin's
+  // routes leave it unbounded: they queue hashes on the HashExecutor, whose threads never outnumber
+  // max_concurrent, and whose queue has a deadline.
   explicit Hasher(Parameters parameters = {}, unsigned max_concurrent = default_max_concurrent(),
                   unsigned max_waiting = ConcurrencyLimit::kUnbounded);
 
@@ -43,13 +45,6 @@ class Hasher {
   // For unknown accounts: the same work as verify against a hash with the current parameters,
   // then false. Call it where verify would have been called, so both paths take alike time.
   bool verify_dummy(std::string_view password) const;
-
-  // Throws Busy when hash and verify would throw it now: call it before the work that leads to a
-  // hash (a login's database lookup), so that a storm is refused cheaply. A hint; they may
-  // still throw Busy later.
-  void refuse_if_busy() const {
-    if (limit_.saturated()) throw Busy();
-  }
 
   // Whether `encoded` was made with another algorithm or other parameters than the current ones
   // (or cannot be read), so it should be replaced by hash(password) after a successful login.

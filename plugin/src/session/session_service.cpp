@@ -75,8 +75,6 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
   if (auto wait = throttle_.retry_after(account, client_address, steady_now)) {
     return {LoginOutcome::rate_limited, std::nullopt, *wait};
   }
-  // Refused before the lookup, whatever the account: cheap for the server and telling nothing.
-  hasher_.refuse_if_busy();
   const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
   // Unknown accounts (and accounts without a password) pay one hash too, so timing tells nothing.
   const bool matches = user && user->password_hash ? hasher_.verify(password, *user->password_hash)
