@@ -31,7 +31,8 @@ static int32_t say_hello(void* user_data, lk_request* req, lk_response* res) {
 }
 
 LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {
-  static const lk_plugin_info info = LK_PLUGIN_INFO("hello", "1.0.0");
+  /* ABI 1.0, not this header's minor: hello uses only 1.0 members, so it loads into every 1.x host. */
+  static const lk_plugin_info info = {sizeof(lk_plugin_info), LK_ABI_MAJOR, 0, sizeof(void*), "hello", "1.0.0"};
   return &info;
 }
 

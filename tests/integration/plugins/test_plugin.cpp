@@ -14,6 +14,21 @@
 //   GET  /test/stage             {"default_stage_set_principal": status} seen by the default filter
 //   GET  /test/protected         protected: the principal as JSON
 //   GET  /test/admin             protected, roles ["admin"]: the principal as JSON
+// ABI 1.1 (request_suspend, response_complete), completed from the plugin's own threads:
+//   GET  /test/async?ms=N&hold=1&status=S&id=X   suspends; its thread waits (for /test/async-release
+//                                when hold=1, then N ms, at most 2000), writes
+//                                {"async":true,"thread_differs":B,"id":X} and completes with S (default 0)
+//   GET  /test/async-inline      suspends and completes on the worker before returning: {"inline":true}
+//   GET  /test/async-misuse      what complete-unsuspended, suspend-twice and complete-with-1 returned
+//   GET  /test/async-filter/handler   {"handler":true,"on_plugin_thread":B}, behind the async filter
+//   GET  /test/async-release     opens the gate that hold=1 requests wait at (it stays open)
+//   GET  /test/async-stats       {"suspended","pending","completed","wrong_stage","invalid_argument",
+//                                "other","misuse_complete","misuse_complete_again","async_principal"}
+// Filters, in this order: test-fake-auth (authenticate stage, X-Test-User), test-default-stage
+// (tries to set a principal), test-async-auth (authenticate stage: "X-Test-Async-User: subject"
+// becomes the principal, set from its own thread), test-async-filter (paths under
+// /test/async-filter/: its thread completes with ?then=continue, respond (202 {"filter":"respond"})
+// or fail; ms and hold as above).
 // Config: {"fail_init": true} makes init fail at /fail_init; lk_plugin_check_config reports /bad
 // when {"bad": true}.
 #include <latchkey/plugin.h>
@@ -25,7 +40,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -224,8 +242,241 @@ int32_t default_stage_filter(void*, lk_request* req, lk_response*) {
   return LK_FILTER_CONTINUE;
 }
 
+// ---- ABI 1.1: requests suspended here and completed from the plugin's own threads ----
+
+// True on the plugin's completion threads, so a callback can tell whether the host ran it there.
+thread_local bool on_plugin_thread = false;
+
+// What response_complete returned (by code) and how many suspended requests await completion.
+struct AsyncStats {
+  std::atomic<int> suspended{0};
+  std::atomic<int> pending{0};
+  std::atomic<int> completed{0};
+  std::atomic<int> wrong_stage{0};
+  std::atomic<int> invalid_argument{0};
+  std::atomic<int> other{0};
+  std::atomic<int32_t> misuse_complete{1};  // 1: /test/async-misuse has not run yet
+  std::atomic<int32_t> misuse_complete_again{1};
+  std::atomic<int32_t> async_principal{1};  // what request_set_principal returned on test-async-auth's thread
+};
+AsyncStats async_stats;
+
+void count_completion(int32_t code) {
+  if (code == LK_OK) ++async_stats.completed;
+  else if (code == LK_ERR_WRONG_STAGE) ++async_stats.wrong_stage;
+  else if (code == LK_ERR_INVALID_ARGUMENT) ++async_stats.invalid_argument;
+  else ++async_stats.other;
+}
+
+// hold=1 requests wait here until /test/async-release, or 5 s at most, so a test that forgot to
+// release never stalls the host's drain.
+std::mutex gate_mutex;
+std::condition_variable gate_changed;
+bool gate_open = false;
+
+void open_gate() {
+  {
+    std::lock_guard lock(gate_mutex);
+    gate_open = true;
+  }
+  gate_changed.notify_all();
+}
+
+// The completion threads. They run detached from the callback that started them (it returns at
+// once); destroy joins them, because a thread still returning through this library when the host
+// unloads it would crash.
+std::mutex threads_mutex;
+std::vector<std::thread> threads;
+
+void start_plugin_thread(std::function<void()> work) {
+  std::lock_guard lock(threads_mutex);
+  threads.emplace_back([work = std::move(work)] {
+    on_plugin_thread = true;
+    work();
+  });
+}
+
+void join_plugin_threads() {
+  std::vector<std::thread> running;
+  {
+    std::lock_guard lock(threads_mutex);
+    running.swap(threads);
+  }
+  for (std::thread& thread : running) thread.join();
+}
+
+int query_int(lk_request* req, const char* name, int fallback) {
+  lk_str value{};
+  return api->request_query(req, lit(name), &value) == LK_OK ? std::atoi(text(value).c_str()) : fallback;
+}
+
+// On a completion thread: waits as the request's query asks (hold=1, then ms=N).
+void wait_as_asked(lk_request* req) {
+  if (query_int(req, "hold", 0) == 1) {
+    std::unique_lock lock(gate_mutex);
+    gate_changed.wait_for(lock, std::chrono::seconds(5), [] { return gate_open; });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp(query_int(req, "ms", 0), 0, 2000)));
+}
+
+bool suspend(lk_request* req) {
+  if (api->request_suspend(req) != LK_OK) return false;
+  ++async_stats.suspended;
+  ++async_stats.pending;
+  return true;
+}
+
+// Completes a request that suspend() counted; after this, req and res are the host's again.
+void complete(lk_response* res, int32_t status) {
+  --async_stats.pending;
+  const int32_t code = api->response_complete(res, status);
+  count_completion(code);
+  // A status the host refused leaves the request suspended: end it with a failure instead.
+  if (code == LK_ERR_INVALID_ARGUMENT) count_completion(api->response_complete(res, LK_ERR_INTERNAL));
+}
+
+int32_t async_handler(void*, lk_request* req, lk_response* res) {
+  if (!suspend(req)) return LK_ERR_INTERNAL;
+  const std::thread::id worker = std::this_thread::get_id();
+  start_plugin_thread([req, res, worker] {
+    wait_as_asked(req);
+    lk_str id{};
+    const int32_t has_id = api->request_query(req, lit("id"), &id);
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("async");
+    w.Bool(true);
+    w.Key("thread_differs");
+    w.Bool(std::this_thread::get_id() != worker);
+    put(w, "id", id, has_id);
+    w.EndObject();
+    send_json(res, 200, buffer);
+    complete(res, query_int(req, "status", LK_OK));
+  });
+  return LK_ERR_INTERNAL;  // ignored: once suspended, the status given to response_complete counts
+}
+
+int32_t async_inline(void*, lk_request* req, lk_response* res) {
+  if (!suspend(req)) return LK_ERR_INTERNAL;
+  api->response_set_body(res, lit(R"({"inline":true})"));
+  complete(res, LK_OK);
+  return LK_ERR_INTERNAL;  // ignored: the request was completed with LK_OK
+}
+
+// Every call here is one the host must refuse, except the first suspend and the first complete.
+// The second complete is only safe because the callback has not returned yet (the host still holds
+// the request); its code is reported through /test/async-stats, as res may no longer be written.
+int32_t async_misuse(void*, lk_request* req, lk_response* res) {
+  const int32_t unsuspended = api->response_complete(res, LK_OK);
+  const int32_t first = api->request_suspend(req);
+  const int32_t again = api->request_suspend(req);
+  const int32_t filter_status = api->response_complete(res, LK_FILTER_RESPOND);  // a handler cannot return 1
+  const std::string body = R"({"complete_unsuspended":)" + std::to_string(unsuspended) + R"(,"suspend":)" +
+                           std::to_string(first) + R"(,"suspend_again":)" + std::to_string(again) +
+                           R"(,"complete_with_1":)" + std::to_string(filter_status) + "}";
+  api->response_set_body(res, view(body));
+  async_stats.misuse_complete = api->response_complete(res, LK_OK);
+  async_stats.misuse_complete_again = api->response_complete(res, LK_OK);
+  return LK_OK;
+}
+
+int32_t async_filter_handler(void*, lk_request*, lk_response* res) {
+  return api->response_set_body(
+      res, on_plugin_thread ? lit(R"({"handler":true,"on_plugin_thread":true})")
+                            : lit(R"({"handler":true,"on_plugin_thread":false})"));
+}
+
+int32_t async_release(void*, lk_request*, lk_response* res) {
+  open_gate();
+  return api->response_set_body(res, lit(R"({"released":true})"));
+}
+
+int32_t async_stats_handler(void*, lk_request*, lk_response* res) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  const std::pair<const char*, int> counts[] = {
+      {"suspended", async_stats.suspended},
+      {"pending", async_stats.pending},
+      {"completed", async_stats.completed},
+      {"wrong_stage", async_stats.wrong_stage},
+      {"invalid_argument", async_stats.invalid_argument},
+      {"other", async_stats.other},
+      {"misuse_complete", async_stats.misuse_complete},
+      {"misuse_complete_again", async_stats.misuse_complete_again},
+      {"async_principal", async_stats.async_principal},
+  };
+  for (const auto& [key, count] : counts) {
+    w.Key(key);
+    w.Int(count);
+  }
+  w.EndObject();
+  return send_json(res, 200, buffer);
+}
+
+// Authenticate stage: sets the principal from its own thread, then lets the request go on.
+int32_t async_auth_filter(void*, lk_request* req, lk_response* res) {
+  lk_str header{};
+  if (api->request_header(req, lit("X-Test-Async-User"), &header) != LK_OK) return LK_FILTER_CONTINUE;
+  if (!suspend(req)) return LK_ERR_INTERNAL;
+  // header is a view the host keeps alive until the completion (plugin.h, ABI 1.1).
+  start_plugin_thread([req, res, header] {
+    const std::string subject = text(header);
+    const std::string sid = "async-sid-" + subject;
+    const lk_str role = lit("user");
+    rapidjson::StringBuffer claims;
+    Writer w(claims);
+    w.StartObject();
+    w.Key("sub");
+    w.String(subject.c_str(), static_cast<rapidjson::SizeType>(subject.size()));
+    w.Key("async");
+    w.Bool(true);
+    w.EndObject();
+    lk_principal p{};
+    p.struct_size = sizeof p;
+    p.subject = view(subject);
+    p.session_id = view(sid);
+    p.roles_count = 1;
+    p.roles = &role;
+    p.claims_json = lk_str{claims.GetString(), claims.GetSize()};
+    const int32_t set = api->request_set_principal(req, &p);
+    async_stats.async_principal = set;
+    complete(res, set == LK_OK ? LK_FILTER_CONTINUE : LK_ERR_INTERNAL);
+  });
+  return LK_FILTER_CONTINUE;  // ignored once suspended
+}
+
+// Default stage, paths under /test/async-filter/: its own thread decides how the request goes on.
+int32_t async_filter(void*, lk_request* req, lk_response* res) {
+  lk_str path{};
+  api->request_path(req, &path);
+  if (text(path).rfind("/test/async-filter/", 0) != 0) return LK_FILTER_CONTINUE;
+  if (!suspend(req)) return LK_ERR_INTERNAL;
+  start_plugin_thread([req, res] {
+    wait_as_asked(req);
+    lk_str then{};
+    api->request_query(req, lit("then"), &then);
+    int32_t status = LK_FILTER_CONTINUE;
+    if (text(then) == "respond") {
+      api->response_set_status(res, 202);
+      api->response_set_body(res, lit(R"({"filter":"respond"})"));
+      status = LK_FILTER_RESPOND;
+    } else if (text(then) == "fail") {
+      api->response_set_body(res, lit(R"({"leaked":"SHOULD_NOT_LEAK"})"));
+      status = LK_ERR_INTERNAL;
+    } else {
+      api->response_set_header(res, lit("X-Async-Filter"), lit("continued"));  // the handler's answer keeps it
+    }
+    complete(res, status);
+  });
+  return LK_FILTER_RESPOND;  // ignored once suspended
+}
+
 void destroy(void* state) {
   auto* s = static_cast<State*>(state);
+  open_gate();
+  join_plugin_threads();
   api->log(s->host, LK_LOG_INFO, lit("test plugin destroyed"));
   delete s;
 }
@@ -295,6 +546,12 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* host_api, lk_host* ho
       {"POST", "/test/set-cookies", set_cookies_from_body, LK_AUTH_PUBLIC},
       {"GET", "/test/stage", stage, LK_AUTH_PUBLIC},
       {"GET", "/test/protected", principal_handler, LK_AUTH_REQUIRED},
+      {"GET", "/test/async", async_handler, LK_AUTH_PUBLIC},
+      {"GET", "/test/async-inline", async_inline, LK_AUTH_PUBLIC},
+      {"GET", "/test/async-misuse", async_misuse, LK_AUTH_PUBLIC},
+      {"GET", "/test/async-filter/handler", async_filter_handler, LK_AUTH_PUBLIC},
+      {"GET", "/test/async-release", async_release, LK_AUTH_PUBLIC},
+      {"GET", "/test/async-stats", async_stats_handler, LK_AUTH_PUBLIC},
   };
   for (const auto& r : routes) {
     if (int32_t status = add_route(host, r.method, r.path, r.handler, r.auth); status != LK_OK) return status;
@@ -312,6 +569,14 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* host_api, lk_host* ho
   filter.stage = LK_STAGE_DEFAULT;
   filter.name = lit("test-default-stage");
   filter.filter = default_stage_filter;
+  if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
+  filter.stage = LK_STAGE_AUTHENTICATE;
+  filter.name = lit("test-async-auth");
+  filter.filter = async_auth_filter;
+  if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
+  filter.stage = LK_STAGE_DEFAULT;
+  filter.name = lit("test-async-filter");
+  filter.filter = async_filter;
   if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
 
   out->state = new State{host};
