@@ -1,7 +1,6 @@
 // Bridges Pistache to the pipeline. The reactor thread only converts the request into plain values
 // and answers what needs no plugin (413, 404, 405, 503); everything else runs on the worker pool,
-// from where the response is written back (Pistache queues writes to the reactor thread-safely),
-// or from the thread of a plugin that suspended the request and completed it (ABI 1.1).
+// from where the response is written back (Pistache queues writes to the reactor thread-safely).
 #include "http_server.h"
 
 #include "front_door/plain_request.h"
@@ -181,7 +180,7 @@ class RequestHandler : public Http::Handler {
     auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     auto state = state_;
     state->begin_request();
-    // Called once per request, on a worker or on the thread of a plugin that completed it (ABI 1.1).
+    // Called once per request, on a worker.
     Finish finish = [state, shared_writer, started, connection](const HttpRequest& done, const HttpResponse& response) {
       respond(*shared_writer, response, connection);
       access_log(done, response.status, started);

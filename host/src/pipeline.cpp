@@ -81,10 +81,15 @@ void Pipeline::after_handler(Flight& flight, int32_t status) const {
 }
 
 void Pipeline::resume(const std::shared_ptr<Flight>& flight, int32_t status) const {
-  if (flight->at_handler) return after_handler(*flight, status);
-  // The completing thread is the plugin's own (perhaps at idle priority): the next filters and
-  // the handler run on a worker, as they would have without the suspension.
-  if (after_filter(*flight, status)) flight->schedule([flight] { flight->pipeline.advance(flight); });
+  // The completing thread is the plugin's own, perhaps at idle priority: the rest (the next
+  // filters, the handler, writing the answer and its log line) runs on a worker. Writing takes
+  // locks the workers share (the log's, the transport's); an idle thread preempted while holding
+  // one would stall them all for as long as the cores are busy.
+  flight->schedule([flight, status] {
+    const Pipeline& pipeline = flight->pipeline;
+    if (flight->at_handler) return pipeline.after_handler(*flight, status);
+    if (pipeline.after_filter(*flight, status)) pipeline.advance(flight);
+  });
 }
 
 }  // namespace latchkey::host

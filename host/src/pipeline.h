@@ -30,12 +30,12 @@ class Pipeline {
   void add_filter(Filter filter) { filters_.push_back(std::move(filter)); }
 
   // Runs the filters and the matched route's handler, then calls finish once with the answer:
-  // before returning, or, when a plugin suspended the request, from the thread that completes it.
-  // schedule puts the rest of a request back on the worker pool after a filter completed it.
+  // before returning, or, when a plugin suspended the request, on a worker after it completed.
+  // schedule puts the rest of a suspended request back on the worker pool once it is completed.
   // Never throws for anything the plugins do.
   void run(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish, Schedule schedule) const;
 
-  // Goes on after a suspended callback completed with status (Flight::complete calls it).
+  // Goes on, on a worker, after a suspended callback completed with status (Flight::complete).
   void resume(const std::shared_ptr<Flight>& flight, int32_t status) const;
 
  private:

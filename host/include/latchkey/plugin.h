@@ -294,9 +294,11 @@ typedef struct lk_host_api {
   ** any thread calls response_complete(res, status) exactly once, with what
   ** the callback would have returned: a handler's LK_OK (send res) or a
   ** negative status (500); a filter's LK_FILTER_CONTINUE (the next filter or
-  ** the handler runs, on a worker), LK_FILTER_RESPOND (send res) or a
-  ** negative status (500). Completing before the callback has returned is
-  ** allowed.
+  ** the handler runs), LK_FILTER_RESPOND (send res) or a negative status
+  ** (500). Completing before the callback has returned is allowed. What
+  ** follows a completion (next filters, handler, writing the answer) runs on
+  ** the host's workers, never on the completing thread, so that thread may
+  ** run at any priority.
   ** OWNERSHIP: from request_suspend until response_complete the host keeps
   ** req, res and every view they gave out alive; the plugin may use them
   ** from any thread, one thread at a time (a filter of the authenticate
@@ -304,7 +306,9 @@ typedef struct lk_host_api {
   ** neither may be touched.
   ** The request counts as in flight: shutdown waits for it (up to the
   ** host's drain limit) before destroying any plugin, so a plugin must
-  ** complete every request it suspended, also when it is being stopped.
+  ** complete every request it suspended, also when it is being stopped, and
+  ** its destroy must join the threads that call response_complete (one may
+  ** still be returning from it when the drain ends).
   ** When the client went away meanwhile, the answer is dropped. */
 
   /* Inside a handler or filter only, once per callback; elsewhere (or a
