@@ -19,12 +19,12 @@ int32_t run_on_hash_queue(PluginState& state, Exchange& exchange, RouteHandler h
   // Suspended before it is queued: the job may run, and complete the request, at once.
   if (!exchange.suspend()) return answer_guarded(state, exchange, handler);
   try {
-    const auto refusal = state.hash_executor->submit([&state, exchange, handler](password::JobStart start) mutable {
+    const auto refusal = state.hash_queue->submit([&state, exchange, handler](password::JobStart start) mutable {
       int32_t status = LK_OK;
       if (start == password::JobStart::run) {
         status = answer_guarded(state, exchange, handler);
       } else if (start == password::JobStart::too_late) {
-        busy(exchange, state.hash_executor->retry_after());
+        busy(exchange, state.hash_queue->retry_after());
       } else {  // the plugin is being destroyed: the host drained first, so this is only a safety net
         busy(exchange, std::chrono::seconds(1));
       }

@@ -1,14 +1,14 @@
-// Routes that hash a password run on the hash executor (password/hash_executor.h), never on the
-// host's workers: the request is suspended (ABI 1.1), waits in the executor's queue, runs there at
-// idle priority, and is completed from that thread. A login rush therefore queues instead of
-// holding every worker, and other routes keep answering while it lasts.
+// Routes that hash a password run on the plugin's hash queue (password/hash_executor.h), never on
+// the host's workers: the request is suspended (ABI 1.1), waits in the queue, runs on one of its
+// threads (its Argon2 computation on an idle-priority thread), and is completed from there. A login
+// rush therefore queues instead of holding every worker, and other routes keep answering.
 #pragma once
 
 #include "http/route_support.h"
 
 namespace latchkey::http {
 
-// Suspends the request and queues handler (run through answer_guarded) on state.hash_executor.
+// Suspends the request and queues handler (run through answer_guarded) on state.hash_queue.
 // Answers 503 service_unavailable with Retry-After, before any database lookup, when the queue's
 // expected wait passes password.max_queue_wait_ms, and also when the job waited past it. Both
 // depend on the queue only, never on the account, so they say nothing of which accounts exist.

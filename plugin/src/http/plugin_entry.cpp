@@ -18,6 +18,7 @@
 #include <latchkey/plugin.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -120,10 +121,18 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->mail_sender = std::make_unique<mail::Sender>(*state->db, mail::make_transport(cfg.email, cfg.config_dir, log),
                                                       mail::SenderOptions{}, log);
   mail::Sender* sender = state->mail_sender.get();
-  state->hash_executor = std::make_unique<password::HashExecutor>(password::HashExecutorOptions{
-      max_hashes, std::chrono::milliseconds(pw.max_queue_wait_ms), one_hash});
+  // Argon2 on max_hashes idle-priority threads; the routes' jobs (their database work, then waiting
+  // for their computation) on as many at normal priority, so a job that leaves the queue finds a
+  // computation thread free: no answer comes later than the deadline plus one job. Admission and
+  // the deadline are the queue's; the computations' own queue never refuses.
+  state->hash_threads = std::make_unique<password::HashExecutor>(
+      password::HashExecutorOptions{max_hashes, std::chrono::hours(1), one_hash, true});
+  state->hasher->run_computations_with(
+      [threads = state->hash_threads.get()](const std::function<void()>& work) { password::run_and_wait(*threads, work); });
+  state->hash_queue = std::make_unique<password::HashExecutor>(password::HashExecutorOptions{
+      max_hashes, std::chrono::milliseconds(pw.max_queue_wait_ms), one_hash, false});
   state->log(LK_LOG_INFO, "password hashes: " + std::to_string(max_hashes) + " threads at " +
-                              std::string(state->hash_executor->priority()) + ", queue wait at most " +
+                              std::string(state->hash_threads->priority()) + ", queue wait at most " +
                               std::to_string(pw.max_queue_wait_ms) + " ms");
   state->accounts = std::make_unique<account::AccountService>(cfg, *state->db, *state->hasher, *state->templates,
                                                               *state->revocations, *state->throttle,

@@ -42,9 +42,13 @@ struct PluginState {
   std::optional<mail::Templates> templates;
   std::unique_ptr<mail::Sender> mail_sender;
   std::unique_ptr<account::AccountService> accounts;
-  // Runs the routes that hash a password (http/hash_queue_route.h). Declared last: destroyed first,
-  // so no job outlives the services it calls.
-  std::unique_ptr<password::HashExecutor> hash_executor;
+  // The Argon2 computations: password.max_concurrent_hashes threads at idle priority (the memory
+  // bound), fed by the hasher.
+  std::unique_ptr<password::HashExecutor> hash_threads;
+  // The routes that hash a password (http/hash_queue_route.h) wait here, with a deadline, and run
+  // on these threads at normal priority: their database work never waits behind an idle thread.
+  // Declared last: destroyed first, so no route job outlives what it calls.
+  std::unique_ptr<password::HashExecutor> hash_queue;
 
   void log(int32_t level, std::string_view message) const {
     api->log(host, level, lk_str{message.data(), message.size()});

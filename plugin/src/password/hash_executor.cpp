@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
+#include <future>
 #include <stdexcept>
 
 namespace latchkey::password {
@@ -102,7 +104,7 @@ HashExecutor::Priority HashExecutor::lower_this_thread() {
 }
 
 void HashExecutor::work(std::latch& started) {
-  const Priority got = lower_this_thread();
+  const Priority got = options_.idle_priority ? lower_this_thread() : Priority::unchanged;
   {
     const std::lock_guard lock(mutex_);
     priority_ = std::max(priority_, got);
@@ -149,6 +151,7 @@ HashExecutorStats HashExecutor::stats() const {
 }
 
 std::string_view HashExecutor::priority() const {
+  if (!options_.idle_priority) return "normal";
   const std::lock_guard lock(mutex_);
   switch (priority_) {
     case Priority::idle: return "SCHED_IDLE";
@@ -156,6 +159,21 @@ std::string_view HashExecutor::priority() const {
     case Priority::unchanged: break;
   }
   return "unchanged";
+}
+
+void run_and_wait(HashExecutor& executor, const std::function<void()>& work) {
+  std::promise<void> done;
+  std::future<void> finished = done.get_future();
+  const auto refusal = executor.submit([&work, &done](JobStart) {
+    try {
+      work();
+      done.set_value();
+    } catch (...) {
+      done.set_exception(std::current_exception());
+    }
+  });
+  if (refusal) return work();
+  finished.get();
 }
 
 }  // namespace latchkey::password

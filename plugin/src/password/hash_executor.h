@@ -20,6 +20,8 @@ struct HashExecutorOptions {
   unsigned threads = 1;                                // >= 1 (the owner passes max_concurrent_hashes)
   std::chrono::milliseconds max_queue_wait{2000};      // the deadline of a queued job, > 0
   std::chrono::milliseconds initial_job_estimate{50};  // expected job time until jobs have been timed
+  bool idle_priority = true;  // false: the threads keep their creator's priority (a queue in front of
+                              // the work that touches shared locks, such as the database's)
 };
 
 // How a job starts. too_late: it waited past max_queue_wait (answer "busy" without hashing);
@@ -67,7 +69,8 @@ class HashExecutor {
   // expected wait of a job queued now, rounded up, at least 1 s.
   std::chrono::seconds retry_after() const;
 
-  // How the threads were lowered: "SCHED_IDLE", "nice 19", or "unchanged" (both were refused).
+  // How the threads were lowered: "SCHED_IDLE", "nice 19", "unchanged" (both were refused), or
+  // "normal" (idle_priority was false).
   std::string_view priority() const;
 
  private:
@@ -92,5 +95,10 @@ class HashExecutor {
   HashExecutorStats stats_;
   std::vector<std::thread> threads_;
 };
+
+// Runs work on one of executor's threads and returns once it ran, rethrowing what it threw. Runs it
+// on the calling thread instead when the executor refuses it (stopping, or its deadline), so work
+// always runs exactly once.
+void run_and_wait(HashExecutor& executor, const std::function<void()>& work);
 
 }  // namespace latchkey::password

@@ -53,9 +53,9 @@ Hasher::Hasher(Parameters parameters, unsigned max_concurrent, unsigned max_wait
       dummy_hash_(generate(random_password(), parameters_)) {}
 
 std::string Hasher::hash(std::string_view password) const {
-  const auto slot = limit_.acquire();
-  ++computations_;
-  return generate(password, parameters_);
+  std::string encoded;
+  compute([&] { encoded = generate(password, parameters_); });
+  return encoded;
 }
 
 bool Hasher::verify(std::string_view password, std::string_view encoded) const {
@@ -71,9 +71,20 @@ bool Hasher::verify_dummy(std::string_view password) const {
 }
 
 bool Hasher::check(std::string_view password, const std::string& encoded) const {
-  const auto slot = limit_.acquire();
-  ++computations_;
-  return Botan::argon2_check_pwhash(password.data(), password.size(), encoded);
+  bool matches = false;
+  compute([&] { matches = Botan::argon2_check_pwhash(password.data(), password.size(), encoded); });
+  return matches;
+}
+
+void Hasher::compute(const std::function<void()>& argon2) const {
+  // The slot is taken where the computation runs: it bounds the Argon2 memory in use at once.
+  auto bounded = [&] {
+    const auto slot = limit_.acquire();
+    ++computations_;
+    argon2();
+  };
+  if (runner_) runner_(bounded);
+  else bounded();
 }
 
 bool Hasher::needs_rehash(std::string_view encoded) const {

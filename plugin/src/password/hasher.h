@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -50,17 +51,26 @@ class Hasher {
   // (or cannot be read), so it should be replaced by hash(password) after a successful login.
   bool needs_rehash(std::string_view encoded) const;
 
+  // Runs work (one Argon2 computation) to its end, perhaps on another thread, and returns after it.
+  using ComputeRunner = std::function<void(const std::function<void()>& work)>;
+  // Where the Argon2 computations run from now on (by default on the calling thread). The plugin
+  // runs them on idle-priority threads, while the caller (which holds database locks at other
+  // times) keeps its normal priority. Call before hashing starts on other threads.
+  void run_computations_with(ComputeRunner runner) { runner_ = std::move(runner); }
+
   const Parameters& parameters() const { return parameters_; }
   unsigned max_concurrent() const { return limit_.slots(); }
   HasherStats stats() const;
 
  private:
   bool check(std::string_view password, const std::string& encoded) const;
+  void compute(const std::function<void()>& argon2) const;
 
   const Parameters parameters_;
   mutable ConcurrencyLimit limit_;
   mutable std::atomic<std::uint64_t> computations_{0};
   std::string dummy_hash_;
+  ComputeRunner runner_;
 };
 
 }  // namespace latchkey::password
