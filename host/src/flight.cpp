@@ -77,7 +77,7 @@ int32_t Flight::complete(int32_t status) {
     suspended_ = completed_ = false;
     self = std::move(self_);
   }
-  pipeline.resume(self, status);
+  pipeline.resume(std::move(self), status);
   return LK_OK;
 }
 

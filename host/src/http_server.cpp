@@ -188,7 +188,9 @@ class RequestHandler : public Http::Handler {
     };
     state->pool->submit([state, request, match, finish = std::move(finish)]() mutable {
       if (match->kind == RouteMatch::Kind::found) {
-        Schedule schedule = [state](std::function<void()> task) { state->pool->submit(std::move(task)); };
+        // The pool outlives every request in flight (the drain waits for them), so a plain pointer
+        // suffices, and a thread completing a request holds no share of the server's state.
+        Schedule schedule = [pool = state->pool](std::function<void()> task) { pool->submit(std::move(task)); };
         state->pipeline.run(std::move(*request), std::move(*match), state->get_local_origin(), std::move(finish),
                             std::move(schedule));
         return;

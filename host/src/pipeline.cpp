@@ -80,12 +80,13 @@ void Pipeline::after_handler(Flight& flight, int32_t status) const {
   flight.finish(flight.request, internal_error());
 }
 
-void Pipeline::resume(const std::shared_ptr<Flight>& flight, int32_t status) const {
+void Pipeline::resume(std::shared_ptr<Flight> flight, int32_t status) const {
   // The completing thread is the plugin's own, perhaps at idle priority: the rest (the next
   // filters, the handler, writing the answer and its log line) runs on a worker. Writing takes
   // locks the workers share (the log's, the transport's); an idle thread preempted while holding
   // one would stall them all for as long as the cores are busy.
-  flight->schedule([flight, status] {
+  const Schedule schedule = flight->schedule;  // a copy: a worker may end the flight before this returns
+  schedule([flight = std::move(flight), status] {
     const Pipeline& pipeline = flight->pipeline;
     if (flight->at_handler) return pipeline.after_handler(*flight, status);
     if (pipeline.after_filter(*flight, status)) pipeline.advance(flight);

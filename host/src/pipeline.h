@@ -36,7 +36,8 @@ class Pipeline {
   void run(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish, Schedule schedule) const;
 
   // Goes on, on a worker, after a suspended callback completed with status (Flight::complete).
-  void resume(const std::shared_ptr<Flight>& flight, int32_t status) const;
+  // Takes the flight's reference, so the completing thread keeps none once the task is queued.
+  void resume(std::shared_ptr<Flight> flight, int32_t status) const;
 
  private:
   void advance(const std::shared_ptr<Flight>& flight) const;

@@ -18,10 +18,10 @@ WorkerPool::~WorkerPool() {
 }
 
 void WorkerPool::submit(std::function<void()> task) {
-  {
-    std::lock_guard lock(mutex_);
-    tasks_.push_back(std::move(task));
-  }
+  // Notified under the lock: once it is released, the submitting thread (perhaps a plugin's,
+  // completing a request during shutdown) touches the pool no more.
+  std::lock_guard lock(mutex_);
+  tasks_.push_back(std::move(task));
   ready_.notify_one();
 }
 
