@@ -131,6 +131,9 @@ void read_password(JsonReader reader, PasswordConfig& password) {
   reader.read("argon2_parallelism", password.argon2_parallelism, 1, 255);
   reader.read("max_concurrent_hashes", password.max_concurrent_hashes, 0, 256);
   reader.read("max_queue_wait_ms", password.max_queue_wait_ms, 1, 60000);
+  reader.read("hash_priority", password.hash_priority);
+  if (password.hash_priority != "idle" && password.hash_priority != "normal")
+    reader.error("hash_priority", "must be idle or normal");
   if (!password::parse_encoding(password.encoding)) reader.error("encoding", "must be plain or base64");
   if (password.min_length > password.max_length) reader.error("min_length", "must not exceed max_length");
   const password::Parameters parameters{password.argon2_memory_kib, password.argon2_iterations,

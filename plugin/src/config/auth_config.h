@@ -64,6 +64,7 @@ struct PasswordConfig {
   uint32_t argon2_parallelism = 1;
   uint32_t max_concurrent_hashes = 0;  // 0: the number of cores
   uint32_t max_queue_wait_ms = 2000;   // a hash waiting longer for a thread is answered 503
+  std::string hash_priority = "idle";  // "idle": Argon2 yields to every other thread; "normal": shares fairly
 };
 
 struct LoginThrottleConfig {

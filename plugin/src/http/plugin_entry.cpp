@@ -126,7 +126,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   // computation thread free: no answer comes later than the deadline plus one job. Admission and
   // the deadline are the queue's; the computations' own queue never refuses.
   state->hash_threads = std::make_unique<password::HashExecutor>(
-      password::HashExecutorOptions{max_hashes, std::chrono::hours(1), one_hash, true});
+      password::HashExecutorOptions{max_hashes, std::chrono::hours(1), one_hash, pw.hash_priority == "idle"});
   state->hasher->run_computations_with(
       [threads = state->hash_threads.get()](const std::function<void()>& work) { password::run_and_wait(*threads, work); });
   state->hash_queue = std::make_unique<password::HashExecutor>(password::HashExecutorOptions{

@@ -362,6 +362,14 @@ TEST(AuthConfigPassword, MaxQueueWaitIsReadWithin1MsAndAMinute) {
   expect_error(R"({"password": {"max_queue_wait_ms": 60001}, )" + kSecretJson + "}", "/password/max_queue_wait_ms");
 }
 
+TEST(AuthConfigPassword, HashPriorityIsIdleOrNormal) {
+  EXPECT_EQ(expect_ok("{" + kSecretJson + "}").password.hash_priority, "idle");
+  EXPECT_EQ(expect_ok(R"({"password": {"hash_priority": "normal"}, )" + kSecretJson + "}").password.hash_priority,
+            "normal");
+  expect_error(R"({"password": {"hash_priority": "low"}, )" + kSecretJson + "}", "/password/hash_priority");
+  expect_error(R"({"password": {"hash_priority": 19}, )" + kSecretJson + "}", "/password/hash_priority");
+}
+
 TEST(AuthConfigCsrf, AllowedOriginsAreAnArrayOfStrings) {
   const AuthConfig c =
       expect_ok(R"({"csrf": {"allowed_origins": ["https://app.example.com", "http://localhost:3000"]}, )" + kSecretJson + "}");
