@@ -66,19 +66,23 @@ int32_t Flight::suspend() {
 
 int32_t Flight::complete(int32_t status) {
   std::shared_ptr<Flight> self;
+  int32_t result = LK_OK;
   {
     std::lock_guard lock(mutex_);
     if (!suspended_ || completed_) return LK_ERR_WRONG_STAGE;
+    // A status the callback could not have returned still completes the request, as a 500:
+    // refusing it would leave the request open for good.
     const bool valid = at_handler ? status <= LK_OK : status <= LK_FILTER_RESPOND;
-    if (!valid) return LK_ERR_INVALID_ARGUMENT;
+    result = valid ? LK_OK : LK_ERR_INVALID_ARGUMENT;
+    if (!valid) status = LK_ERR_INTERNAL;
     completed_ = true;
     completed_status_ = status;
-    if (in_callback_) return LK_OK;  // call() picks the status up when the callback returns
+    if (in_callback_) return result;  // call() picks the status up when the callback returns
     suspended_ = completed_ = false;
     self = std::move(self_);
   }
   pipeline.resume(std::move(self), status);
-  return LK_OK;
+  return result;
 }
 
 }  // namespace latchkey::host

@@ -28,6 +28,9 @@ struct HttpServer::State {
   const HostConfig& config;
   const Pipeline& pipeline;
   WorkerPool* pool;  // owned by HttpServer and joined on the main thread, never from a worker
+  // The same pool for threads that complete suspended requests: one that comes after the server
+  // stopped finds it gone and drops its task instead of touching freed memory.
+  std::weak_ptr<WorkerPool> pool_for_completions;
   std::atomic<bool> draining{false};
   std::mutex in_flight_mutex;
   std::condition_variable in_flight_done;
@@ -36,7 +39,8 @@ struct HttpServer::State {
   std::mutex origin_mutex;
   std::string local_origin;
 
-  State(const HostConfig& c, const Pipeline& p, WorkerPool* workers) : config(c), pipeline(p), pool(workers) {}
+  State(const HostConfig& c, const Pipeline& p, const std::shared_ptr<WorkerPool>& workers)
+      : config(c), pipeline(p), pool(workers.get()), pool_for_completions(workers) {}
 
   // The origin is known only once Pistache has bound the port, which may be after the first request.
   void set_local_origin(std::string origin) {
@@ -48,9 +52,13 @@ struct HttpServer::State {
     return local_origin;
   }
 
-  void begin_request() {
+  // False once draining: checked under the lock the drain counts with, so no request slips in
+  // uncounted after the drain saw none in flight.
+  bool begin_request() {
     std::lock_guard lock(in_flight_mutex);
+    if (draining) return false;
     ++in_flight;
+    return true;
   }
   void end_request() {
     std::lock_guard lock(in_flight_mutex);
@@ -177,9 +185,9 @@ class RequestHandler : public Http::Handler {
       return answer_now(json_error(404, "not_found", "no such route"));
     }
 
-    auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     auto state = state_;
-    state->begin_request();
+    if (!state->begin_request()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
+    auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     // Called once per request, on a worker.
     Finish finish = [state, shared_writer, started, connection](const HttpRequest& done, const HttpResponse& response) {
       respond(*shared_writer, response, connection);
@@ -188,9 +196,13 @@ class RequestHandler : public Http::Handler {
     };
     state->pool->submit([state, request, match, finish = std::move(finish)]() mutable {
       if (match->kind == RouteMatch::Kind::found) {
-        // The pool outlives every request in flight (the drain waits for them), so a plain pointer
-        // suffices, and a thread completing a request holds no share of the server's state.
-        Schedule schedule = [pool = state->pool](std::function<void()> task) { pool->submit(std::move(task)); };
+        // A thread completing a request holds no share of the server's state, only, for the moment
+        // of queuing, the pool; after the server stopped, the task is dropped.
+        Schedule schedule = [pool = state->pool_for_completions](std::function<void()> task) {
+          if (auto open = pool.lock(); !open || !open->submit(std::move(task))) {
+            log_line(LogLevel::warn, "host", "a request completed after the server stopped was dropped");
+          }
+        };
         state->pipeline.run(std::move(*request), std::move(*match), state->get_local_origin(), std::move(finish),
                             std::move(schedule));
         return;
@@ -213,8 +225,7 @@ class RequestHandler : public Http::Handler {
 }  // namespace
 
 HttpServer::HttpServer(const HostConfig& config, const Pipeline& pipeline)
-    : pool_(std::make_unique<WorkerPool>(config.threads)),
-      state_(std::make_shared<State>(config, pipeline, pool_.get())) {}
+    : pool_(std::make_shared<WorkerPool>(config.threads)), state_(std::make_shared<State>(config, pipeline, pool_)) {}
 
 HttpServer::~HttpServer() {
   if (state_->endpoint) drain_and_stop(std::chrono::milliseconds(0));
@@ -243,10 +254,10 @@ void HttpServer::start() {
 uint16_t HttpServer::port() const { return static_cast<uint16_t>(state_->endpoint->getPort()); }
 
 int HttpServer::drain_and_stop(std::chrono::milliseconds limit) {
-  state_->draining = true;
   int left;
   {
     std::unique_lock lock(state_->in_flight_mutex);
+    state_->draining = true;
     state_->in_flight_done.wait_for(lock, limit, [this] { return state_->in_flight == 0; });
     left = state_->in_flight;
   }

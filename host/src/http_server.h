@@ -30,7 +30,7 @@ class HttpServer {
   struct State;  // shared with the request handler; defined in the .cpp
 
  private:
-  std::unique_ptr<WorkerPool> pool_;
+  std::shared_ptr<WorkerPool> pool_;  // shared only while a completing thread queues a task
   std::shared_ptr<State> state_;
 };
 

@@ -27,8 +27,16 @@ bool holds_any_role(const Principal& principal, const std::vector<std::string>& 
 
 void Pipeline::run(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish,
                    Schedule schedule) const {
-  advance(std::make_shared<Flight>(*this, std::move(request), std::move(match), std::move(local_origin),
-                                   std::move(finish), std::move(schedule)));
+  std::shared_ptr<Flight> flight;
+  try {
+    flight = std::make_shared<Flight>(*this, std::move(request), std::move(match), std::move(local_origin),
+                                      std::move(finish), std::move(schedule));
+  } catch (const std::exception& error) {  // out of memory before the flight existed: finish is still ours
+    log_line(LogLevel::error, "host", std::string("cannot start a request: ") + error.what());
+    if (finish) finish(HttpRequest{}, internal_error());
+    return;
+  }
+  advance(flight);
 }
 
 void Pipeline::advance(const std::shared_ptr<Flight>& flight) const {

@@ -17,12 +17,14 @@ WorkerPool::~WorkerPool() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void WorkerPool::submit(std::function<void()> task) {
-  // Notified under the lock: once it is released, the submitting thread (perhaps a plugin's,
-  // completing a request during shutdown) touches the pool no more.
-  std::lock_guard lock(mutex_);
-  tasks_.push_back(std::move(task));
+bool WorkerPool::submit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;  // the workers may have left: nobody would run it
+    tasks_.push_back(std::move(task));
+  }
   ready_.notify_one();
+  return true;
 }
 
 void WorkerPool::work() {

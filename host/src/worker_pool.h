@@ -17,7 +17,8 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void submit(std::function<void()> task);
+  // Queues task; false (and task dropped) once the pool is being destroyed.
+  bool submit(std::function<void()> task);
 
  private:
   void work();

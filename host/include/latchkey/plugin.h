@@ -35,7 +35,8 @@
 ** The HTTP status of a response is a separate field, never a return value.
 **
 ** OWNERSHIP: no memory ever changes hands. A view the host gives a plugin is
-** valid until the callback it was given in returns. Anything a plugin gives
+** valid until the callback it was given in returns (for a suspended request,
+** until response_complete: see ABI 1.1). Anything a plugin gives
 ** the host (a string, a route, a principal) is copied by the host before the
 ** call returns, so the plugin may free or reuse it at once.
 **
@@ -186,7 +187,7 @@ typedef struct lk_filter {
 ** subject: the user id (the access token's sub). session_id: its sid.
 ** roles: roles_count entries. claims_json: the verified claims as a JSON
 **   object text. When the host fills one (request_get_principal) the views
-**   are valid until the callback returns. */
+**   are valid until the callback returns (or, suspended, until completion). */
 typedef struct lk_principal {
   uint32_t struct_size;
   uint32_t roles_count;
@@ -235,7 +236,8 @@ typedef struct lk_host_api {
   int32_t (*log)(lk_host* host, int32_t level, lk_str message);
 
   /* -- ABI 1.0: reading the request (inside a handler or filter) --
-  ** Each fills *out with a view valid until the callback returns, or
+  ** Each fills *out with a view valid until the callback returns (or, for a
+  ** suspended request, until response_complete), or
   ** returns LK_ERR_NOT_FOUND (and sets *out to {NULL, 0}). */
 
   int32_t (*request_method)(lk_request* req, lk_str* out);
@@ -295,10 +297,12 @@ typedef struct lk_host_api {
   ** the callback would have returned: a handler's LK_OK (send res) or a
   ** negative status (500); a filter's LK_FILTER_CONTINUE (the next filter or
   ** the handler runs), LK_FILTER_RESPOND (send res) or a negative status
-  ** (500). Completing before the callback has returned is allowed. What
-  ** follows a completion (next filters, handler, writing the answer) runs on
-  ** the host's workers, never on the completing thread, so that thread may
-  ** run at any priority.
+  ** (500). Completing before the callback has returned is allowed.
+  ** THREADING: request_suspend on the callback's own thread, while it runs;
+  ** response_complete on any thread. What follows a completion (the next
+  ** filters, the handler, writing the answer) runs on the host's workers,
+  ** never on the completing thread, which only queues it (holding one of the
+  ** host's locks for a moment: prefer a thread of normal priority).
   ** OWNERSHIP: from request_suspend until response_complete the host keeps
   ** req, res and every view they gave out alive; the plugin may use them
   ** from any thread, one thread at a time (a filter of the authenticate
@@ -315,8 +319,9 @@ typedef struct lk_host_api {
   ** second time) LK_ERR_WRONG_STAGE. */
   int32_t (*request_suspend)(lk_request* req);
   /* Any thread, once per request_suspend; LK_ERR_WRONG_STAGE when the
-  ** request is not suspended (never was, or was completed already), and
-  ** LK_ERR_INVALID_ARGUMENT for a status the callback could not return. */
+  ** request is not suspended (never was, or was completed already). A status
+  ** the callback could not return (a handler's LK_FILTER_RESPOND) completes
+  ** the request as a 500 and returns LK_ERR_INVALID_ARGUMENT. */
   int32_t (*response_complete)(lk_response* res, int32_t status);
 } lk_host_api;
 

@@ -130,7 +130,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->hasher->run_computations_with(
       [threads = state->hash_threads.get()](const std::function<void()>& work) { password::run_and_wait(*threads, work); });
   state->hash_queue = std::make_unique<password::HashExecutor>(password::HashExecutorOptions{
-      max_hashes, std::chrono::milliseconds(pw.max_queue_wait_ms), one_hash, false});
+      max_hashes, std::chrono::milliseconds(pw.max_queue_wait_ms), one_hash, false, one_hash / 2});
   state->log(LK_LOG_INFO, "password hashes: " + std::to_string(max_hashes) + " threads at " +
                               std::string(state->hash_threads->priority()) + ", queue wait at most " +
                               std::to_string(pw.max_queue_wait_ms) + " ms");

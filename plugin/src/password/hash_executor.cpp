@@ -133,7 +133,9 @@ void HashExecutor::work(std::latch& started) {
       ++stats_.too_late;  // a job that did not hash says nothing of how long hashes take
     } else {
       ++stats_.completed;
-      average_job_ += kNewestJobWeight * (took - average_job_);
+      const std::chrono::duration<double> counted =
+          std::max<std::chrono::duration<double>>(took, options_.min_job_estimate);
+      average_job_ += kNewestJobWeight * (counted - average_job_);
     }
   }
 }

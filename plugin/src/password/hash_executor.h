@@ -22,6 +22,9 @@ struct HashExecutorOptions {
   std::chrono::milliseconds initial_job_estimate{50};  // expected job time until jobs have been timed
   bool idle_priority = true;  // false: the threads keep their creator's priority (a queue in front of
                               // the work that touches shared locks, such as the database's)
+  // The least a job counts as in the average: jobs that answer early (a 400, a 429) must not make
+  // the queue look emptier than its hashes, or admission would let a flood in.
+  std::chrono::milliseconds min_job_estimate{0};
 };
 
 // How a job starts. too_late: it waited past max_queue_wait (answer "busy" without hashing);
@@ -59,8 +62,9 @@ class HashExecutor {
 
   // Queues job (FIFO) unless its expected wait would pass max_queue_wait, or the executor is
   // stopping: then returns the refusal and drops the job. Expected wait: 0 while a thread is free,
-  // else (jobs waiting for a thread + 1) / threads × the moving average of measured job times. A queued job is called exactly once,
-  // on one of the executor's threads (or the destructor's), and destroyed right after.
+  // else (jobs waiting for a thread + 1) / threads × the moving average of measured job times.
+  // A queued job is called exactly once, on one of the executor's threads (or the destructor's),
+  // and destroyed right after.
   std::optional<Refusal> submit(Job job);
 
   HashExecutorStats stats() const;
@@ -98,7 +102,8 @@ class HashExecutor {
 
 // Runs work on one of executor's threads and returns once it ran, rethrowing what it threw. Runs it
 // on the calling thread instead when the executor refuses it (stopping, or its deadline), so work
-// always runs exactly once.
+// always runs exactly once. Never call it from one of executor's own threads: with every thread
+// waiting so, nobody would run the work.
 void run_and_wait(HashExecutor& executor, const std::function<void()>& work);
 
 }  // namespace latchkey::password

@@ -330,9 +330,7 @@ bool suspend(lk_request* req) {
 void complete(lk_response* res, int32_t status) {
   --async_stats.pending;
   const int32_t code = api->response_complete(res, status);
-  count_completion(code);
-  // A status the host refused leaves the request suspended: end it with a failure instead.
-  if (code == LK_ERR_INVALID_ARGUMENT) count_completion(api->response_complete(res, LK_ERR_INTERNAL));
+  count_completion(code);  // a status the callback could not return still completes it (as a 500)
 }
 
 int32_t async_handler(void*, lk_request* req, lk_response* res) {
@@ -371,10 +369,8 @@ int32_t async_misuse(void*, lk_request* req, lk_response* res) {
   const int32_t unsuspended = api->response_complete(res, LK_OK);
   const int32_t first = api->request_suspend(req);
   const int32_t again = api->request_suspend(req);
-  const int32_t filter_status = api->response_complete(res, LK_FILTER_RESPOND);  // a handler cannot return 1
   const std::string body = R"({"complete_unsuspended":)" + std::to_string(unsuspended) + R"(,"suspend":)" +
-                           std::to_string(first) + R"(,"suspend_again":)" + std::to_string(again) +
-                           R"(,"complete_with_1":)" + std::to_string(filter_status) + "}";
+                           std::to_string(first) + R"(,"suspend_again":)" + std::to_string(again) + "}";
   api->response_set_body(res, view(body));
   async_stats.misuse_complete = api->response_complete(res, LK_OK);
   async_stats.misuse_complete_again = api->response_complete(res, LK_OK);

@@ -45,6 +45,31 @@ TEST(HashComputation, QueueThreadsKeepTheCreatorsPriorityWhenAskedTo) {
   EXPECT_EQ(queue.priority(), "normal");
 }
 
+// Admission after ten jobs that answered at once: with a floor, the queue still counts each job as
+// 100 ms and refuses the third one behind a busy thread; without, it would count them as ~0.
+void expect_third_refused_after_quick_jobs(std::chrono::milliseconds floor, bool refused) {
+  HashExecutor queue({.threads = 1, .max_queue_wait = 250ms, .initial_job_estimate = 100ms,
+                      .idle_priority = false, .min_job_estimate = floor});
+  for (int i = 0; i < 10; ++i) run_and_wait(queue, [] {});
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  ASSERT_FALSE(queue.submit([&, released](JobStart) {
+    holding.set_value();
+    released.wait();
+  }));
+  holding.get_future().wait();
+  EXPECT_FALSE(queue.submit([](JobStart) {}));
+  EXPECT_FALSE(queue.submit([](JobStart) {}));
+  EXPECT_EQ(queue.submit([](JobStart) {}).has_value(), refused);
+  release.set_value();
+}
+
+TEST(HashComputation, QuickJobsDoNotMakeTheQueueLookEmptierThanItsFloor) {
+  expect_third_refused_after_quick_jobs(100ms, true);
+  expect_third_refused_after_quick_jobs(0ms, false);  // the flood the floor prevents
+}
+
 TEST(HashComputation, RunAndWaitRunsOnAnIdleThreadAndReturnsAfterIt) {
   HashExecutor threads({.threads = 1, .max_queue_wait = 60s});
   ThreadSeen job;
