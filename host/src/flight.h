@@ -29,7 +29,8 @@ struct Principal {
   std::string claims_json;
 };
 
-// Takes the finished answer to the client; runs once per request, on whichever thread finished it.
+// Takes the finished answer to the client; runs once per request, on a worker (or, for a request
+// that could not start, on the thread that tried).
 using Finish = std::function<void(const HttpRequest& request, const HttpResponse& response)>;
 // Runs a task on the host's worker pool: where a request goes on after a filter completed it.
 using Schedule = std::function<void(std::function<void()> task)>;
