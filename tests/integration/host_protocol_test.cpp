@@ -13,9 +13,7 @@ class HostProtocol : public HostTest {
  protected:
   void SetUp() override { start_host(R"("threads": 2, "max_body_bytes": 65536)"); }
 
-  uint16_t port() const {
-    return static_cast<uint16_t>(std::stoi(host.base_url().substr(host.base_url().rfind(':') + 1)));
-  }
+  uint16_t port() const { return host.port(); }
 
   // Sends bytes on a new connection and reads the one answer.
   std::optional<RawResponse> exchange(const std::string& bytes) {

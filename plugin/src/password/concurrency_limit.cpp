@@ -3,14 +3,10 @@
 
 namespace latchkey::password {
 
-ConcurrencyLimit::ConcurrencyLimit(unsigned slots, unsigned max_waiting)
-    : slots_(slots), max_waiting_(max_waiting), semaphore_(static_cast<std::ptrdiff_t>(slots)) {}
+ConcurrencyLimit::ConcurrencyLimit(unsigned slots) : slots_(slots), semaphore_(static_cast<std::ptrdiff_t>(slots)) {}
 
 ConcurrencyLimit::Slot ConcurrencyLimit::acquire() {
-  if (admitted_.fetch_add(1) >= slots_ + max_waiting_) {
-    admitted_.fetch_sub(1);
-    throw Busy();
-  }
+  admitted_.fetch_add(1);
   return Slot(*this);
 }
 

@@ -47,9 +47,9 @@ unsigned checked_slots(unsigned max_concurrent) {
 
 unsigned default_max_concurrent() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-Hasher::Hasher(Parameters parameters, unsigned max_concurrent, unsigned max_waiting)
+Hasher::Hasher(Parameters parameters, unsigned max_concurrent)
     : parameters_(checked(parameters)),
-      limit_(checked_slots(max_concurrent), max_waiting),
+      limit_(checked_slots(max_concurrent)),
       dummy_hash_(generate(random_password(), parameters_)) {}
 
 std::string Hasher::hash(std::string_view password) const {

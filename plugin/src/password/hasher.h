@@ -26,13 +26,10 @@ unsigned default_max_concurrent();
 class Hasher {
  public:
   // Throws std::invalid_argument when !is_supported(parameters) or max_concurrent == 0 (a config
-  // error at startup). Computes the dummy hash once, so construction costs one hash.
-  // max_waiting bounds the callers queued for a slot: beyond it, hash and verify throw Busy at once
-  // (so a login storm cannot hold every worker of the host); unbounded by default. The plugin's
-  // routes leave it unbounded: they queue hashes on the HashExecutor, whose threads never outnumber
-  // max_concurrent, and whose queue has a deadline.
-  explicit Hasher(Parameters parameters = {}, unsigned max_concurrent = default_max_concurrent(),
-                  unsigned max_waiting = ConcurrencyLimit::kUnbounded);
+  // error at startup). Computes the dummy hash once, so construction costs one hash. The plugin's
+  // routes bound how long a request waits for a hash with the HashExecutor, whose computation
+  // threads never outnumber max_concurrent.
+  explicit Hasher(Parameters parameters = {}, unsigned max_concurrent = default_max_concurrent());
 
   // "$argon2id$v=19$m=..,t=..,p=..$<salt>$<hash>" with a fresh random 16-byte salt and a
   // 32-byte output. Check the policy first (check_password, or hash_new_password).

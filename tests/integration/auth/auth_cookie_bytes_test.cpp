@@ -8,9 +8,7 @@ namespace {
 
 class AuthCookieBytes : public AuthFixture {
  protected:
-  uint16_t port() const {
-    return static_cast<uint16_t>(std::stoi(host.base_url().substr(host.base_url().rfind(':') + 1)));
-  }
+  uint16_t port() const { return host.port(); }
 };
 
 TEST_F(AuthCookieBytes, SecureLoginAndLogoutCookiesAreSentExactlyAsWritten) {

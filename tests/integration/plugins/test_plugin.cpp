@@ -191,6 +191,30 @@ int32_t principal_handler(void*, lk_request* req, lk_response* res) {
   return send_json(res, 200, buffer);
 }
 
+// Sets the principal {subject, sid_prefix + subject, roles, claims {"sub": subject, marker: true}}.
+int32_t set_test_principal(lk_request* req, const std::string& subject, const char* sid_prefix,
+                           const std::vector<std::string>& roles, const char* marker) {
+  std::vector<lk_str> role_views;
+  for (const std::string& role : roles) role_views.push_back(view(role));
+  const std::string sid = sid_prefix + subject;
+  rapidjson::StringBuffer claims;
+  Writer w(claims);
+  w.StartObject();
+  w.Key("sub");
+  w.String(subject.c_str(), static_cast<rapidjson::SizeType>(subject.size()));
+  w.Key(marker);
+  w.Bool(true);
+  w.EndObject();
+  lk_principal p{};
+  p.struct_size = sizeof p;
+  p.subject = view(subject);
+  p.session_id = view(sid);
+  p.roles_count = static_cast<uint32_t>(role_views.size());
+  p.roles = role_views.data();
+  p.claims_json = lk_str{claims.GetString(), claims.GetSize()};
+  return api->request_set_principal(req, &p);
+}
+
 // TEST-ONLY fake authentication: "X-Test-User: subject;role1,role2" becomes the principal. A real
 // auth plugin verifies a token; taking identity from a plain header is exactly what must never ship.
 int32_t fake_auth_filter(void*, lk_request* req, lk_response*) {
@@ -211,25 +235,7 @@ int32_t fake_auth_filter(void*, lk_request* req, lk_response*) {
       start = comma + 1;
     }
   }
-  std::vector<lk_str> role_views;
-  for (const std::string& role : roles) role_views.push_back(view(role));
-  const std::string sid = "sid-" + subject;
-  rapidjson::StringBuffer claims;
-  Writer w(claims);
-  w.StartObject();
-  w.Key("sub");
-  w.String(subject.c_str(), static_cast<rapidjson::SizeType>(subject.size()));
-  w.Key("test");
-  w.Bool(true);
-  w.EndObject();
-  lk_principal p{};
-  p.struct_size = sizeof p;
-  p.subject = view(subject);
-  p.session_id = view(sid);
-  p.roles_count = static_cast<uint32_t>(role_views.size());
-  p.roles = role_views.data();
-  p.claims_json = lk_str{claims.GetString(), claims.GetSize()};
-  return api->request_set_principal(req, &p) == LK_OK ? LK_FILTER_CONTINUE : LK_ERR_INTERNAL;
+  return set_test_principal(req, subject, "sid-", roles, "test") == LK_OK ? LK_FILTER_CONTINUE : LK_ERR_INTERNAL;
 }
 
 // A default-stage filter may not set a principal: it tries, and records what the host said.
@@ -418,25 +424,7 @@ int32_t async_auth_filter(void*, lk_request* req, lk_response* res) {
   if (!suspend(req)) return LK_ERR_INTERNAL;
   // header is a view the host keeps alive until the completion (plugin.h, ABI 1.1).
   start_plugin_thread([req, res, header] {
-    const std::string subject = text(header);
-    const std::string sid = "async-sid-" + subject;
-    const lk_str role = lit("user");
-    rapidjson::StringBuffer claims;
-    Writer w(claims);
-    w.StartObject();
-    w.Key("sub");
-    w.String(subject.c_str(), static_cast<rapidjson::SizeType>(subject.size()));
-    w.Key("async");
-    w.Bool(true);
-    w.EndObject();
-    lk_principal p{};
-    p.struct_size = sizeof p;
-    p.subject = view(subject);
-    p.session_id = view(sid);
-    p.roles_count = 1;
-    p.roles = &role;
-    p.claims_json = lk_str{claims.GetString(), claims.GetSize()};
-    const int32_t set = api->request_set_principal(req, &p);
+    const int32_t set = set_test_principal(req, text(header), "async-sid-", {"user"}, "async");
     async_stats.async_principal = set;
     complete(res, set == LK_OK ? LK_FILTER_CONTINUE : LK_ERR_INTERNAL);
   });

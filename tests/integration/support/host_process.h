@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -62,6 +63,8 @@ class HostProcess {
 
   const std::string& base_url() const { return base_url_; }  // "http://127.0.0.1:PORT"
   std::string url(const std::string& path) const { return base_url_ + path; }
+  // The port it listens on (for raw connections).
+  uint16_t port() const { return static_cast<uint16_t>(std::stoi(base_url_.substr(base_url_.rfind(':') + 1))); }
   const std::string& last_error() const { return last_error_; }
 
   void send_signal(int signal) const;
