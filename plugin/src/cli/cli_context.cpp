@@ -40,7 +40,7 @@ void open_database(CliContext& context, bool migrate) {
     options.pool_size = 1;
     options.query_timeout = std::chrono::milliseconds(context.config.database.query_timeout_ms);
     context.db = std::make_unique<store::Database>(std::move(*url.url), options);
-    if (migrate) store::migrate(*context.db, store::default_schemas_dir());
+    if (migrate) store::migrate(*context.db);
   } catch (const std::exception& error) {
     throw CommandError(std::string("cannot use the database: ") + error.what());
   }

@@ -41,7 +41,7 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 void migrate_command(CliContext& context) {
-  const auto applied = store::migrate(*context.db, store::default_schemas_dir());
+  const auto applied = store::migrate(*context.db);
   if (applied.empty()) std::cout << "schema is up to date\n";
   for (const std::string& version : applied) std::cout << "applied " << version << "\n";
 }

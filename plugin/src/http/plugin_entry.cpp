@@ -76,7 +76,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
     auto url = store::parse_database_url(cfg.database.url, cfg.config_dir);
     state->db = std::make_unique<store::Database>(std::move(*url.url), database_options(cfg.database));
     if (cfg.database.auto_migrate) {
-      for (const std::string& applied : store::migrate(*state->db, store::default_schemas_dir())) {
+      for (const std::string& applied : store::migrate(*state->db)) {
         state->log(LK_LOG_INFO, "applied migration " + applied);
       }
     }
