@@ -8,6 +8,7 @@
 #include "http/auth_routes.h"
 #include "http/client_script_route.h"
 #include "http/google_route.h"
+#include "http/openapi_route.h"
 #include "http/plugin_state.h"
 #include "jwt/jwks.h"
 #include "mail/templates.h"
@@ -181,6 +182,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     if (int32_t status = register_google_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_account_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_client_script_route(*state); status != LK_OK) return status;
+    if (int32_t status = register_openapi_route(*state); status != LK_OK) return status;
 
     out->state = state.release();
     out->destroy = destroy;
