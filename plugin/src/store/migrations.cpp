@@ -1,46 +1,20 @@
-// Migrations: find the files, take the backend's lock, apply what is missing, record it.
+// Migrations: the backend's compiled-in files, applied under a lock, each recorded once.
 #include "store/migrations.h"
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <regex>
 #include <set>
-#include <sstream>
 
 namespace latchkey::store {
 namespace {
 
-struct MigrationFile {
-    std::string version;  // file name without .sql
-    std::filesystem::path path;
-    long number = 0;
-};
-
-std::vector<MigrationFile> find_migrations(const std::filesystem::path& dir) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) throw MigrationError("no migrations folder " + dir.string());
-    static const std::regex name_pattern("([0-9]+)_[A-Za-z0-9_-]+\\.sql");
-    std::vector<MigrationFile> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        const std::string name = entry.path().filename().string();
-        std::smatch match;
-        if (!entry.is_regular_file() || !std::regex_match(name, match, name_pattern)) continue;
-        files.push_back({entry.path().stem().string(), entry.path(), std::stol(match[1].str())});
+std::vector<CompiledMigration> migrations_of(Backend backend) {
+    std::vector<CompiledMigration> files;
+    for (const CompiledMigration& file : compiled_migrations()) {
+        if (file.backend == backend_name(backend)) files.push_back(file);
     }
-    std::sort(files.begin(), files.end(), [](const MigrationFile& a, const MigrationFile& b) {
-        return a.number != b.number ? a.number < b.number : a.version < b.version;
-    });
-    if (files.empty()) throw MigrationError("no NNN_name.sql files in " + dir.string());
+    if (files.empty()) throw MigrationError("no migrations compiled in for " + std::string(backend_name(backend)));
     return files;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw MigrationError("cannot read " + path.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 std::set<std::string> applied_versions(soci::session& sql) {
@@ -78,8 +52,6 @@ void unlock(soci::session& sql, Backend backend) {
 
 }  // namespace
 
-std::filesystem::path default_schemas_dir() { return LATCHKEY_SCHEMAS_DIR; }
-
 std::vector<std::string> split_sql_statements(std::string_view sql) {
     std::vector<std::string> statements;
     std::string current;
@@ -109,9 +81,10 @@ std::vector<std::string> split_sql_statements(std::string_view sql) {
     return statements;
 }
 
-std::vector<std::string> migrate(Database& db, const std::filesystem::path& schemas_dir) {
+std::vector<std::string> migrate(Database& db) { return migrate(db, migrations_of(db.backend())); }
+
+std::vector<std::string> migrate(Database& db, const std::vector<CompiledMigration>& files) {
     const Backend backend = db.backend();
-    const auto files = find_migrations(schemas_dir / std::string(backend_name(backend)));
     std::vector<std::string> applied;
     std::string current = "schema_migrations";
     // Its own connection, without the query timeout: a DDL statement or the wait for another
@@ -125,17 +98,18 @@ std::vector<std::string> migrate(Database& db, const std::filesystem::path& sche
                        "version VARCHAR(255) NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)";
                 const auto done = applied_versions(sql);
                 for (const auto& file : files) {
-                    if (done.count(file.version) != 0) continue;
-                    current = file.path.string();
-                    const auto statements = split_sql_statements(read_file(file.path));
+                    const std::string version(file.version);
+                    if (done.count(version) != 0) continue;
+                    current = std::string(file.backend) + "/" + version + ".sql";
+                    const auto statements = split_sql_statements(file.sql);
                     if (backend == Backend::postgresql) sql.begin();
                     for (const auto& statement : statements) sql << statement;
                     const long long now = std::chrono::duration_cast<std::chrono::seconds>(
                                               std::chrono::system_clock::now().time_since_epoch()).count();
                     sql << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)",
-                        soci::use(file.version), soci::use(now);
+                        soci::use(version), soci::use(now);
                     if (backend == Backend::postgresql) sql.commit();
-                    applied.push_back(file.version);
+                    applied.push_back(version);
                 }
                 if (backend == Backend::sqlite) sql << "COMMIT";
             } catch (...) {

@@ -1,5 +1,7 @@
 // Migrations: applied once, idempotent, and safe when two hosts migrate at the same moment.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <latch>
 
@@ -17,8 +19,8 @@ protected:
 
 TEST_P(Migrations, SecondRunAppliesNothing) {
     const std::vector<std::string> every_file = {"001_init", "002_identities", "003_refresh_used_at_ms"};
-    EXPECT_EQ(migrate(db(), default_schemas_dir()), every_file);
-    EXPECT_TRUE(migrate(db(), default_schemas_dir()).empty());
+    EXPECT_EQ(migrate(db()), every_file);
+    EXPECT_TRUE(migrate(db()).empty());
     int count = 0;
     db().run([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM schema_migrations", soci::into(count); });
     EXPECT_EQ(count, static_cast<int>(every_file.size()));
@@ -29,7 +31,7 @@ TEST_P(Migrations, TwoHostsMigratingAtOnceApplyEachFileOnce) {
     std::latch start(2);
     const auto run = [&](Database& host) {
         start.arrive_and_wait();
-        return migrate(host, default_schemas_dir());
+        return migrate(host);
     };
     auto a = std::async(std::launch::async, run, std::ref(*host_a));
     auto b = std::async(std::launch::async, run, std::ref(*host_b));
@@ -39,7 +41,7 @@ TEST_P(Migrations, TwoHostsMigratingAtOnceApplyEachFileOnce) {
     all.insert(all.end(), applied_b.begin(), applied_b.end());
     std::sort(all.begin(), all.end());
     EXPECT_EQ(all, (std::vector<std::string>{"001_init", "002_identities", "003_refresh_used_at_ms"}));
-    EXPECT_TRUE(migrate(db(), default_schemas_dir()).empty());
+    EXPECT_TRUE(migrate(db()).empty());
 }
 
 // A migration may wait for another host's migration lock (or run a long DDL statement) longer than
@@ -60,7 +62,7 @@ TEST_P(Migrations, WaitingForAnotherHostsLockIsNotCutByTheQueryTimeout) {
             break;
         }
     }
-    auto migrating = std::async(std::launch::async, [&] { return migrate(host, default_schemas_dir()); });
+    auto migrating = std::async(std::launch::async, [&] { return migrate(host); });
     EXPECT_EQ(migrating.wait_for(std::chrono::milliseconds(1500)), std::future_status::timeout) << "the lock did not hold";
     switch (GetParam()) {
         case Backend::sqlite: holder << "COMMIT"; break;
@@ -70,8 +72,43 @@ TEST_P(Migrations, WaitingForAnotherHostsLockIsNotCutByTheQueryTimeout) {
     EXPECT_EQ(migrating.get().size(), 3u) << "every file applied after a 1.5 s wait";
 }
 
-TEST_P(Migrations, MissingSchemasFolderIsAMigrationError) {
-    EXPECT_THROW(migrate(db(), "/nonexistent/schemas"), MigrationError);
+TEST_P(Migrations, AFailingFileIsAMigrationErrorNamingItAndIsNotRecorded) {
+    const std::vector<CompiledMigration> files = {
+        {backend_name(GetParam()), "001_ok", "CREATE TABLE ok_table (x INTEGER)"},
+        {backend_name(GetParam()), "002_broken", "CREATE TABLE broken_table (x NOT_A_TYPE("}};
+    try {
+        migrate(db(), files);
+        FAIL() << "a broken migration applied";
+    } catch (const MigrationError& error) {
+        EXPECT_NE(std::string(error.what()).find("/002_broken.sql"), std::string::npos) << error.what();
+    }
+    std::vector<std::string> recorded;
+    db().run([&](soci::session& sql) {
+        soci::rowset<std::string> rows = (sql.prepare << "SELECT version FROM schema_migrations");
+        recorded.assign(rows.begin(), rows.end());
+    });
+    EXPECT_EQ(std::count(recorded.begin(), recorded.end(), "002_broken"), 0);
+}
+
+// What is compiled in is exactly the files of schemas/, byte for byte.
+TEST(MigrationFiles, CompiledInAreTheFilesOfTheSchemasFolder) {
+    std::size_t files_on_disk = 0;
+    for (const char* backend : {"sqlite", "postgresql", "mysql"}) {
+        for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(LATCHKEY_TEST_SCHEMAS_DIR) / backend)) {
+            if (entry.path().extension() != ".sql") continue;
+            ++files_on_disk;
+            std::ifstream in(entry.path(), std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const auto& all = compiled_migrations();
+            const auto found = std::find_if(all.begin(), all.end(), [&](const CompiledMigration& m) {
+                return m.backend == backend && m.version == entry.path().stem().string();
+            });
+            ASSERT_NE(found, all.end()) << entry.path();
+            EXPECT_EQ(found->sql, bytes) << entry.path();
+        }
+    }
+    EXPECT_GE(files_on_disk, 9u);
+    EXPECT_EQ(compiled_migrations().size(), files_on_disk);
 }
 
 TEST(MigrationFiles, StatementsSplitAtSemicolonsOutsideQuotesAndComments) {

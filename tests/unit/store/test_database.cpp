@@ -86,7 +86,7 @@ void StoreTest::SetUp() {
         FAIL() << why;
     }
     db_ = open(4);
-    if (migrate_in_setup()) migrate(*db_, default_schemas_dir());
+    if (migrate_in_setup()) migrate(*db_);
 }
 
 void StoreTest::TearDown() {
