@@ -7,8 +7,6 @@
 #include "front_door/request_reader.h"
 #include "front_door/response_writing.h"
 #include "log.h"
-#include "static_files.h"
-#include "worker_pool.h"
 
 #include <pistache/endpoint.h>
 #include <pistache/peer.h>
@@ -16,8 +14,6 @@
 
 #include <sys/socket.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -26,21 +22,12 @@ using namespace Pistache;
 
 struct HttpServer::State {
   const HostConfig& config;
-  const Pipeline& pipeline;
-  WorkerPool* pool;  // owned by HttpServer and joined on the main thread, never from a worker
-  // The same pool for threads that complete suspended requests: one that comes after the server
-  // stopped finds it gone and drops its task instead of touching freed memory.
-  std::weak_ptr<WorkerPool> pool_for_completions;
-  std::atomic<bool> draining{false};
-  std::mutex in_flight_mutex;
-  std::condition_variable in_flight_done;
-  int in_flight = 0;
+  RequestRunner& runner;
   std::unique_ptr<Http::Endpoint> endpoint;
   std::mutex origin_mutex;
   std::string local_origin;
 
-  State(const HostConfig& c, const Pipeline& p, const std::shared_ptr<WorkerPool>& workers)
-      : config(c), pipeline(p), pool(workers.get()), pool_for_completions(workers) {}
+  State(const HostConfig& c, RequestRunner& r) : config(c), runner(r) {}
 
   // The origin is known only once Pistache has bound the port, which may be after the first request.
   void set_local_origin(std::string origin) {
@@ -51,32 +38,11 @@ struct HttpServer::State {
     std::lock_guard lock(origin_mutex);
     return local_origin;
   }
-
-  // False once draining: checked under the lock the drain counts with, so no request slips in
-  // uncounted after the drain saw none in flight.
-  bool begin_request() {
-    std::lock_guard lock(in_flight_mutex);
-    if (draining) return false;
-    ++in_flight;
-    return true;
-  }
-  void end_request() {
-    std::lock_guard lock(in_flight_mutex);
-    if (--in_flight == 0) in_flight_done.notify_all();
-  }
 };
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void access_log(const HttpRequest& request, uint32_t status, Clock::time_point started) {
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
-  // Method, path (never the query), status and time only: no tokens, cookies or bodies.
-  log_line(LogLevel::info, "access",
-           request.method + " " + request.path + " " + std::to_string(status) + " " +
-               std::to_string(micros / 1000) + "." + std::to_string(micros % 1000 / 100) + "ms");
-}
 
 // The largest request head (request line and headers) the host reads; past it, 431.
 constexpr size_t kMaxHeadBytes = 16384;
@@ -173,9 +139,9 @@ class RequestHandler : public Http::Handler {
       respond(writer, response, connection);
       access_log(*request, response.status, started);
     };
-    if (state_->draining) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
+    if (state_->runner.draining()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
 
-    auto match = std::make_shared<RouteMatch>(state_->pipeline.router().match(request->method, request->path));
+    auto match = std::make_shared<RouteMatch>(state_->runner.pipeline().router().match(request->method, request->path));
     if (match->kind == RouteMatch::Kind::method_not_allowed) {
       HttpResponse response = json_error(405, "method_not_allowed", "this path does not take " + request->method);
       response.set_header("Allow", match->allow);
@@ -185,38 +151,18 @@ class RequestHandler : public Http::Handler {
       return answer_now(json_error(404, "not_found", "no such route"));
     }
 
-    auto state = state_;
-    if (!state->begin_request()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
+    RequestRunner& runner = state_->runner;
+    if (!runner.begin_request()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
     auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     // Called once per request, on a worker.
-    Finish finish = [state, shared_writer, started, connection](const HttpRequest& done, const HttpResponse& response) {
+    Finish finish = [&runner, shared_writer, started, connection](const HttpRequest& done, const HttpResponse& response) {
       respond(*shared_writer, response, connection);
       access_log(done, response.status, started);
-      state->end_request();
+      runner.end_request();
     };
-    state->pool->submit([state, request, match, finish = std::move(finish)]() mutable {
-      if (match->kind == RouteMatch::Kind::found) {
-        // A thread completing a request holds no share of the server's state, only, for the moment
-        // of queuing, the pool; after the server stopped, the task is dropped.
-        Schedule schedule = [pool = state->pool_for_completions](std::function<void()> task) {
-          if (auto open = pool.lock(); !open || !open->submit(std::move(task))) {
-            log_line(LogLevel::warn, "host", "a request completed after the server stopped was dropped");
-          }
-        };
-        state->pipeline.run(std::move(*request), std::move(*match), state->get_local_origin(), std::move(finish),
-                            std::move(schedule));
-        return;
-      }
-      HttpResponse response;
-      try {
-        auto file = serve_static(state->config.statics, request->path);
-        response = file ? *file : json_error(404, "not_found", "no such route");
-      } catch (const std::exception& error) {
-        log_line(LogLevel::error, "host", std::string("request failed: ") + error.what());
-        response = json_error(500, "internal_error", "the server failed to handle the request");
-      }
-      finish(*request, response);
-    });
+    if (!runner.run(std::move(request), std::move(match), state_->get_local_origin(), std::move(finish))) {
+      runner.end_request();  // the workers are stopping: nobody answers
+    }
   }
 
   std::shared_ptr<HttpServer::State> state_;
@@ -224,12 +170,11 @@ class RequestHandler : public Http::Handler {
 
 }  // namespace
 
-HttpServer::HttpServer(const HostConfig& config, const Pipeline& pipeline)
-    : pool_(std::make_shared<WorkerPool>(config.threads)), state_(std::make_shared<State>(config, pipeline, pool_)) {}
+HttpServer::HttpServer(const HostConfig& config, RequestRunner& runner)
+    : state_(std::make_shared<State>(config, runner)) {}
 
 HttpServer::~HttpServer() {
   if (state_->endpoint) drain_and_stop(std::chrono::milliseconds(0));
-  pool_.reset();  // joins the workers
 }
 
 void HttpServer::start() {
@@ -254,13 +199,7 @@ void HttpServer::start() {
 uint16_t HttpServer::port() const { return static_cast<uint16_t>(state_->endpoint->getPort()); }
 
 int HttpServer::drain_and_stop(std::chrono::milliseconds limit) {
-  int left;
-  {
-    std::unique_lock lock(state_->in_flight_mutex);
-    state_->draining = true;
-    state_->in_flight_done.wait_for(lock, limit, [this] { return state_->in_flight == 0; });
-    left = state_->in_flight;
-  }
+  const int left = state_->runner.drain(limit);
   // Give the reactor a moment to put the last responses on the wire before it stops.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   state_->endpoint->shutdown();

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "config.h"
-#include "pipeline.h"
+#include "request_runner.h"
 
 #include <chrono>
 #include <cstdint>
@@ -10,11 +10,10 @@
 
 namespace latchkey::host {
 
-class WorkerPool;
-
 class HttpServer {
  public:
-  HttpServer(const HostConfig& config, const Pipeline& pipeline);
+  // The runner (its pipeline and workers) outlives the server.
+  HttpServer(const HostConfig& config, RequestRunner& runner);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -23,14 +22,14 @@ class HttpServer {
   void start();
   uint16_t port() const;
 
-  // Answers new requests with 503, waits (at most limit) for in-flight ones, then stops serving.
+  // Answers new requests with 503, waits (at most limit) for in-flight ones, then stops serving
+  // (the workers keep running until the runner stops them).
   // Returns the number of requests still in flight when it gave up (0 when all finished).
   int drain_and_stop(std::chrono::milliseconds limit);
 
   struct State;  // shared with the request handler; defined in the .cpp
 
  private:
-  std::shared_ptr<WorkerPool> pool_;  // shared only while a completing thread queues a task
   std::shared_ptr<State> state_;
 };
 

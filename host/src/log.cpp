@@ -23,4 +23,12 @@ void log_line(LogLevel level, std::string_view source, std::string_view message)
   std::fflush(stderr);
 }
 
+void access_log(const HttpRequest& request, uint32_t status, std::chrono::steady_clock::time_point started) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  log_line(LogLevel::info, "access",
+           request.method + " " + request.path + " " + std::to_string(status) + " " + std::to_string(micros / 1000) +
+               "." + std::to_string(micros % 1000 / 100) + "ms");
+}
+
 }  // namespace latchkey::host

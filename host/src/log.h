@@ -1,6 +1,9 @@
 // One line per event on stderr, safe from any thread.
 #pragma once
 
+#include "http_types.h"
+
+#include <chrono>
 #include <string_view>
 
 namespace latchkey::host {
@@ -8,5 +11,9 @@ namespace latchkey::host {
 enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
 
 void log_line(LogLevel level, std::string_view source, std::string_view message);
+
+// The request's access line: `info [access] METHOD PATH STATUS DURATIONms`. Method, path (never
+// the query), status and time only: no tokens, cookies or bodies.
+void access_log(const HttpRequest& request, uint32_t status, std::chrono::steady_clock::time_point started);
 
 }  // namespace latchkey::host

@@ -38,6 +38,7 @@ class Router {
   // False when the method+pattern is already taken or the pattern is malformed.
   bool add(Route route);
   RouteMatch match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }  // in registration order
 
  private:
   std::vector<Route> routes_;

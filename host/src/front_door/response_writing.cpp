@@ -34,20 +34,29 @@ class RawHeader : public Http::Header::Header {
   std::vector<std::string> values_;
 };
 
-}  // namespace
-
-Async::Promise<ssize_t> send_response(Http::ResponseWriter& writer, const HttpResponse& response, bool keep_alive) {
+void add_headers(Http::ResponseWriter& writer, const HttpResponse& response) {
   // The values were checked for CR, LF and NUL where they entered (the host table, the host's own
   // answers), so a value can never start a header line of its own.
   auto& headers = writer.headers();
-  headers.remove("Connection");  // our own decision below replaces anything set before
   for (const auto& [name, value] : response.headers) headers.add(std::make_shared<RawHeader>(name, std::vector{value}));
   if (!response.header("Content-Type")) {
     headers.add(std::make_shared<RawHeader>("Content-Type", std::vector<std::string>{"application/json"}));
   }
   if (!response.set_cookies.empty()) headers.add(std::make_shared<RawHeader>("Set-Cookie", response.set_cookies));
-  headers.add(std::make_shared<RawHeader>("Connection", std::vector<std::string>{keep_alive ? "keep-alive" : "close"}));
+}
 
+}  // namespace
+
+Async::Promise<ssize_t> send_response(Http::ResponseWriter& writer, const HttpResponse& response, bool keep_alive) {
+  writer.headers().remove("Connection");  // our own decision below replaces anything set before
+  add_headers(writer, response);
+  writer.headers().add(
+      std::make_shared<RawHeader>("Connection", std::vector<std::string>{keep_alive ? "keep-alive" : "close"}));
+  return writer.send(static_cast<Http::Code>(response.status), response.body.data(), response.body.size());
+}
+
+Async::Promise<ssize_t> send_response(Http::ResponseWriter& writer, const HttpResponse& response) {
+  add_headers(writer, response);
   return writer.send(static_cast<Http::Code>(response.status), response.body.data(), response.body.size());
 }
 

@@ -13,4 +13,8 @@ namespace latchkey::host {
 Pistache::Async::Promise<ssize_t> send_response(Pistache::Http::ResponseWriter& writer, const HttpResponse& response,
                                                 bool keep_alive);
 
+// The same on a connection that another server frames (an application embedding Latchkey): the
+// Connection header stays whatever that server put on the writer.
+Pistache::Async::Promise<ssize_t> send_response(Pistache::Http::ResponseWriter& writer, const HttpResponse& response);
+
 }  // namespace latchkey::host

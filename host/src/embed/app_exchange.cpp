@@ -1,0 +1,34 @@
+// The few conversions between an application's Pistache objects and the pipeline's plain values.
+#include "embed/app_exchange.h"
+
+#include "front_door/plain_request.h"
+#include "front_door/response_writing.h"
+
+namespace latchkey::embed {
+
+host::HttpRequest plain_request_of(const Pistache::Http::Request& request) {
+  return host::to_plain_request(request, request.address().host());
+}
+
+std::string local_origin_of(const host::HttpRequest& request) {
+  const auto host = request.headers.find("host");
+  return host == request.headers.end() || host->second.empty() ? std::string() : "http://" + host->second;
+}
+
+void answer(Pistache::Http::ResponseWriter& writer, const host::HttpResponse& response) {
+  host::send_response(writer, response);
+}
+
+host::Route application_route(uint32_t auth, std::vector<std::string> roles, lk_handler_fn handler, void* user_data) {
+  host::Route route;
+  route.method = "*";
+  route.pattern = "(application route)";  // only ever named in log lines
+  route.auth = auth;
+  route.roles = std::move(roles);
+  route.handler = handler;
+  route.user_data = user_data;
+  route.plugin_name = "application";
+  return route;
+}
+
+}  // namespace latchkey::embed

@@ -1,0 +1,30 @@
+// An application's Pistache request and response writer, seen from the pipeline: the plain request
+// value, the origin the CSRF check allows, and answering on a connection the application frames.
+#pragma once
+
+#include "http_types.h"
+#include "router.h"
+
+#include <pistache/http.h>
+
+#include <string>
+#include <vector>
+
+namespace latchkey::embed {
+
+host::HttpRequest plain_request_of(const Pistache::Http::Request& request);
+
+// The application's own origin as the browser sees it: "http://" + the Host header ("" without
+// one). The `latchkey` server knows the address it listens on; an embedded Latchkey does not, and
+// a cross-site page cannot choose the Host its request carries. Behind TLS, list the https origin
+// in csrf.allowed_origins.
+std::string local_origin_of(const host::HttpRequest& request);
+
+// Writes response on writer (headers and cookies byte for byte); Connection stays the application's.
+void answer(Pistache::Http::ResponseWriter& writer, const host::HttpResponse& response);
+
+// A route of the application's, for the pipeline: what protect() and authenticate() run the
+// filters for. handler is the host-side step after the filters.
+host::Route application_route(uint32_t auth, std::vector<std::string> roles, lk_handler_fn handler, void* user_data);
+
+}  // namespace latchkey::embed

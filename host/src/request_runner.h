@@ -1,0 +1,63 @@
+// The worker side that both front doors share (the `latchkey` server and the embedding library):
+// runs a matched request through the pipeline, or an unmatched GET through the static folders, on
+// the worker pool, and counts requests in flight so that a stop can wait for them.
+#pragma once
+
+#include "config.h"
+#include "pipeline.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace latchkey::host {
+
+class WorkerPool;
+
+class RequestRunner {
+ public:
+  RequestRunner(const HostConfig& config, const Pipeline& pipeline, unsigned threads);
+  ~RequestRunner();  // joins the workers
+  RequestRunner(const RequestRunner&) = delete;
+  RequestRunner& operator=(const RequestRunner&) = delete;
+
+  const HostConfig& config() const { return config_; }
+  const Pipeline& pipeline() const { return pipeline_; }
+
+  // Counts a request in; false once draining (the front door answers 503 shutting_down). Every
+  // true is matched by one end_request(), which the Finish given to run() usually makes.
+  bool begin_request();
+  void end_request();
+  bool draining() const;
+
+  // Refuses new requests and waits, at most limit, for those in flight. Returns how many are left.
+  int drain(std::chrono::milliseconds limit);
+
+  // Runs the request on a worker: a found match through the pipeline, anything else as a static
+  // file or a 404. finish is called once, on a worker. False (finish not called) once the workers
+  // are stopping.
+  bool run(std::shared_ptr<HttpRequest> request, std::shared_ptr<RouteMatch> match, std::string local_origin,
+           Finish finish);
+
+  // The same for a found match, on the calling thread: finish runs before this returns unless a
+  // plugin suspended the request, then on a worker after it was completed.
+  void run_here(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish);
+
+  // Joins the workers (what is queued still runs). Call after drain() found nothing in flight.
+  void stop_workers();
+
+ private:
+  Schedule schedule() const;
+
+  const HostConfig& config_;
+  const Pipeline& pipeline_;
+  std::shared_ptr<WorkerPool> pool_;  // shared only while a completing thread queues a task
+  mutable std::mutex mutex_;
+  std::condition_variable idle_;
+  bool draining_ = false;
+  int in_flight_ = 0;
+};
+
+}  // namespace latchkey::host
