@@ -16,7 +16,7 @@ public:
     explicit ScratchSqlite(store::DatabaseOptions options = {})
         : dir_(std::filesystem::temp_directory_path() / ("latchkey-mail-db-" + store::random_hex(8))) {
         db_ = std::make_unique<store::Database>(*store::parse_database_url("sqlite3://auth.db", dir_).url, options);
-        store::migrate(*db_, store::default_schemas_dir());
+        store::migrate(*db_);
     }
     ~ScratchSqlite() {
         db_.reset();

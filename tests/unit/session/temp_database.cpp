@@ -15,7 +15,7 @@ TempDatabase::TempDatabase()
   if (!parsed.url) throw std::runtime_error(parsed.error);
   url_ = *parsed.url;
   db_ = std::make_unique<store::Database>(url_);
-  store::migrate(*db_, store::default_schemas_dir());
+  store::migrate(*db_);
 }
 
 TempDatabase::~TempDatabase() {
