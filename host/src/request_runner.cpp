@@ -68,8 +68,28 @@ bool RequestRunner::run(std::shared_ptr<HttpRequest> request, std::shared_ptr<Ro
   });
 }
 
-void RequestRunner::run_here(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish) {
-  pipeline_.run(std::move(request), std::move(match), std::move(local_origin), std::move(finish), schedule());
+bool RequestRunner::run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish) {
+  struct Done {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool done = false;
+  };
+  auto done = std::make_shared<Done>();
+  Finish finish_and_tell = [done, finish = std::move(finish)](const HttpRequest& request, const HttpResponse& response) {
+    finish(request, response);
+    std::lock_guard lock(done->mutex);
+    done->done = true;
+    done->changed.notify_all();
+  };
+  if (WorkerPool::on_worker_thread()) {
+    pipeline_.run(std::move(request), std::move(match), std::move(local_origin), std::move(finish_and_tell), schedule());
+  } else if (!run(std::make_shared<HttpRequest>(std::move(request)), std::make_shared<RouteMatch>(std::move(match)),
+                  std::move(local_origin), std::move(finish_and_tell))) {
+    return false;
+  }
+  std::unique_lock lock(done->mutex);
+  done->changed.wait(lock, [&] { return done->done; });
+  return true;
 }
 
 void RequestRunner::stop_workers() { pool_.reset(); }

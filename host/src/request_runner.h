@@ -41,9 +41,11 @@ class RequestRunner {
   bool run(std::shared_ptr<HttpRequest> request, std::shared_ptr<RouteMatch> match, std::string local_origin,
            Finish finish);
 
-  // The same for a found match, on the calling thread: finish runs before this returns unless a
-  // plugin suspended the request, then on a worker after it was completed.
-  void run_here(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish);
+  // The same for a found match, on a worker and waiting for its end when called from elsewhere
+  // (a reactor thread), on the calling thread when that is a worker already (waiting there for
+  // another worker could deadlock). Returns once finish has returned; false when the workers are
+  // stopping (finish not called).
+  bool run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish);
 
   // Joins the workers (what is queued still runs). Call after drain() found nothing in flight.
   void stop_workers();

@@ -3,6 +3,11 @@
 
 
 namespace latchkey::host {
+namespace {
+
+thread_local bool is_worker = false;
+
+}  // namespace
 
 WorkerPool::WorkerPool(unsigned threads) {
   for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
@@ -27,7 +32,10 @@ bool WorkerPool::submit(std::function<void()> task) {
   return true;
 }
 
+bool WorkerPool::on_worker_thread() { return is_worker; }
+
 void WorkerPool::work() {
+  is_worker = true;
   while (true) {
     std::function<void()> task;
     {

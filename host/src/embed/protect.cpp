@@ -6,7 +6,6 @@
 #include "flight.h"
 #include "log.h"
 
-#include <condition_variable>
 
 namespace latchkey {
 namespace {
@@ -76,11 +75,8 @@ void serve_protected(const std::shared_ptr<Embedded::State>& state, const std::s
   if (!runner.run(std::move(request), std::move(match), origin, std::move(finish))) runner.end_request();
 }
 
-// What authenticate() waits for.
+// What authenticate() learns from the pipeline.
 struct Verdict {
-  std::mutex mutex;
-  std::condition_variable done_changed;
-  bool done = false;
   std::optional<Caller> caller;
 };
 
@@ -110,18 +106,14 @@ std::optional<Caller> Embedded::authenticate(const Http::Request& pistache_reque
   host::RouteMatch match;
   match.kind = host::RouteMatch::Kind::found;
   match.route = route.get();
-  host::Finish finish = [verdict, route, &runner](const host::HttpRequest&, const host::HttpResponse&) {
-    runner.end_request();
-    std::lock_guard lock(verdict->mutex);
-    verdict->done = true;
-    verdict->done_changed.notify_all();
-  };
+  host::Finish finish = [route, &runner](const host::HttpRequest&, const host::HttpResponse&) { runner.end_request(); };
   host::HttpRequest request = embed::plain_request_of(pistache_request);
   std::string origin = embed::local_origin_of(request);
-  // On this thread: a filter that suspends the request is completed on a worker, so this waits.
-  runner.run_here(std::move(request), std::move(match), std::move(origin), std::move(finish));
-  std::unique_lock lock(verdict->mutex);
-  verdict->done_changed.wait(lock, [&] { return verdict->done; });
+  // The filters never run on the application's reactor thread: this waits for a worker.
+  if (!runner.run_and_wait(std::move(request), std::move(match), std::move(origin), std::move(finish))) {
+    runner.end_request();
+    return std::nullopt;
+  }
   return verdict->caller;
 }
 
