@@ -7,14 +7,15 @@
 // answered 500 by the host; the host stays up), RAII for suspended requests, and one macro that
 // defines the entry points:
 //
+//   namespace lk = latchkey::plugin;
 //   class Hello {
 //    public:
-//     explicit Hello(latchkey::Setup& setup) {
-//       setup.route({"GET", "/hello", latchkey::Auth::Public},
-//                   [](latchkey::Request&, latchkey::Response& res) { res.set_body("hello"); });
+//     explicit Hello(lk::Setup& setup) {
+//       setup.route({"GET", "/hello", lk::Auth::Public},
+//                   [](lk::Request&, lk::Response& res) { res.set_body("hello"); });
 //       setup.route({"GET", "/me"}, this, &Hello::me);  // protected: the default
 //     }
-//     void me(latchkey::Request& req, latchkey::Response& res) { res.set_body(req.principal()->subject); }
+//     void me(lk::Request& req, lk::Response& res) { res.set_body(req.principal()->subject); }
 //   };
 //   LATCHKEY_PLUGIN(Hello, "hello", "1.0.0");
 //
@@ -44,7 +45,9 @@
 #include <utility>
 #include <vector>
 
-namespace latchkey {
+// Everything lives in latchkey::plugin, apart from embed.hpp's latchkey:: names (one program may
+// include both headers).
+namespace latchkey::plugin {
 
 inline std::string_view view(lk_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
 inline lk_str str(std::string_view s) { return lk_str{s.data(), s.size()}; }
@@ -480,27 +483,27 @@ int32_t check_config(const lk_host_api* api, lk_host* host, lk_str config) noexc
 }
 
 }  // namespace detail
-}  // namespace latchkey
+}  // namespace latchkey::plugin
 
 // Defines the plugin's entry points (exported; everything else stays hidden) for class Class,
-// built in lk_plugin_init from a latchkey::Setup& and destroyed by the host's destroy call. name
-// and version are string literals (name: "auth", used in every log line about the plugin). The
-// plugin declares this header's ABI minor, so older hosts refuse it by name. Use it once, at
-// namespace scope, followed by a semicolon.
-#define LATCHKEY_PLUGIN(Class, name, version)                                                      \
-  extern "C" LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {                        \
-    static const lk_plugin_info info = LK_PLUGIN_INFO(name, version);                              \
-    return &info;                                                                                  \
-  }                                                                                                \
-  extern "C" LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host,        \
-                                                     lk_str config, lk_plugin_instance* out) {     \
-    return ::latchkey::detail::init<Class>(api, host, config, out);                                \
-  }                                                                                                \
-  extern "C" LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* api, lk_host* host, \
-                                                             lk_str config) {                      \
-    return ::latchkey::detail::check_config<Class>(api, host, config);                             \
-  }                                                                                                \
-  static_assert(std::is_constructible_v<Class, ::latchkey::Setup&>,                                \
-                #Class " needs a constructor taking latchkey::Setup&")
+// built in lk_plugin_init from a latchkey::plugin::Setup& and destroyed by the host's destroy
+// call. name and version are string literals (name: used in every log line about the plugin).
+// The plugin declares this header's ABI minor, so an older host refuses it by name. Use it once,
+// at file scope, followed by a semicolon.
+#define LATCHKEY_PLUGIN(Class, name, version)                                                              \
+  extern "C" LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {                                \
+    static const lk_plugin_info info = LK_PLUGIN_INFO(name, version);                                      \
+    return &info;                                                                                          \
+  }                                                                                                        \
+  extern "C" LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, lk_str config, \
+                                                     lk_plugin_instance* out) {                            \
+    return ::latchkey::plugin::detail::init<Class>(api, host, config, out);                                \
+  }                                                                                                        \
+  extern "C" LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* api, lk_host* host,        \
+                                                             lk_str config) {                              \
+    return ::latchkey::plugin::detail::check_config<Class>(api, host, config);                             \
+  }                                                                                                        \
+  static_assert(std::is_constructible_v<Class, ::latchkey::plugin::Setup&>,                                \
+                #Class " needs a constructor taking latchkey::plugin::Setup&")
 
 #endif  // LATCHKEY_PLUGIN_HPP
