@@ -242,13 +242,12 @@ class Response {
 // status (LK_ERR_WRONG_STAGE when already completed).
 class Suspended {
  public:
-  Suspended(Request req, Response res) : req_(req), res_(res), pending_(true) {}
   Suspended(Suspended&& other) noexcept : req_(other.req_), res_(other.res_), pending_(other.pending_) {
     other.pending_ = false;
   }
   Suspended& operator=(Suspended&& other) noexcept {
     if (this != &other) {
-      fail();
+      drop();
       req_ = other.req_, res_ = other.res_, pending_ = other.pending_;
       other.pending_ = false;
     }
@@ -256,12 +255,7 @@ class Suspended {
   }
   Suspended(const Suspended&) = delete;
   Suspended& operator=(const Suspended&) = delete;
-  ~Suspended() {
-    if (pending_) {
-      req_.host().log(Level::Error, "a suspended request was dropped without completing: answered 500");
-      fail();
-    }
-  }
+  ~Suspended() { drop(); }
 
   Request& request() { return req_; }
   Response& response() { return res_; }
@@ -271,6 +265,13 @@ class Suspended {
   int32_t fail() noexcept { return finish(LK_ERR_INTERNAL); }  // 500; what was written is discarded
 
  private:
+  friend Suspended suspend(Request& req, Response& res);
+  Suspended(Request req, Response res) : req_(req), res_(res), pending_(true) {}
+  void drop() noexcept {
+    if (!pending_) return;
+    req_.host().log(Level::Error, "a suspended request was dropped without completing: answered 500");
+    fail();
+  }
   int32_t finish(int32_t status) noexcept {
     if (!pending_) return LK_ERR_WRONG_STAGE;
     pending_ = false;  // before the call: afterwards req and res are the host's again
