@@ -1,0 +1,356 @@
+// schemas/config.schema.json against `latchkey --config F --check-config`: every example config
+// validates and is accepted; a table of good configs is accepted by both; a table of bad ones is
+// refused by both, each at the JSON pointer the table names.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+import { build, checkConfig, paths, repo, requireBuilt, tempDir } from './support.mjs';
+
+const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+addFormats(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(paths.configSchema, 'utf8')));
+
+const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
+const env = { ...process.env, LATCHKEY_JWT_SECRET: SECRET, LATCHKEY_AUTH_PLUGIN: paths.auth, SCHEMAS_ALGORITHM: 'HS256' };
+const builtPlugins = {
+  'liblatchkey_auth.so': paths.auth,
+  'libhello_plugin.so': path.join(build, 'examples/hello/libhello_plugin.so'),
+  'libnotes_plugin.so': path.join(build, 'examples/notes/libnotes_plugin.so'),
+};
+
+let work;
+before(async () => {
+  requireBuilt(paths.host, paths.auth, builtPlugins['libhello_plugin.so']);
+  work = await tempDir('config');
+  const pem = (pair) => pair.privateKey.export({ type: 'pkcs8', format: 'pem' });
+  await writeFile(path.join(work.dir, 'ed25519.pem'), pem(generateKeyPairSync('ed25519')));
+  await writeFile(path.join(work.dir, 'p256.pem'), pem(generateKeyPairSync('ec', { namedCurve: 'P-256' })));
+  const old = generateKeyPairSync('ed25519');
+  await writeFile(path.join(work.dir, 'old-public.pem'), old.publicKey.export({ type: 'spki', format: 'pem' }));
+});
+after(async () => { await work?.remove(); });
+
+let counter = 0;
+async function writeConfig(config) {
+  counter += 1;
+  const file = path.join(work.dir, `config-${counter}.json`);
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** The JSON pointers ajv's errors point at (for required and unknown keys: the key's own pointer). */
+function schemaPointers(errors) {
+  return (errors ?? []).map((e) => {
+    const key = e.params?.missingProperty ?? e.params?.additionalProperty ?? e.params?.propertyName;
+    return key === undefined ? e.instancePath : `${e.instancePath}/${key}`;
+  });
+}
+
+const describe = (errors) => ajv.errorsText(errors, { separator: '\n  ' });
+
+// A host config with the auth plugin (and its config) as the first entry.
+const withAuth = (auth, host = {}) => ({
+  listen: '127.0.0.1:0',
+  ...host,
+  plugins: [{ name: 'auth', path: paths.auth, config: auth }],
+});
+const hs256 = { tokens: { secret: '${LATCHKEY_JWT_SECRET}' } };
+
+// Every key of CONTRACT §4 and docs/AUTH.md, at its documented default.
+const everyKey = {
+  database: { url: 'sqlite3://data/auth.db', pool_size: 4, auto_migrate: true, query_timeout_ms: 10000 },
+  routes: { prefix: '/api/auth', me_alias: '/api/me', unauthorized_status: 401 },
+  tokens: {
+    issuer: 'latchkey', audience: 'latchkey', algorithm: 'HS256', secret: '${LATCHKEY_JWT_SECRET}',
+    private_key_file: null, verify_keys: [], access_ttl_seconds: 900, refresh_ttl_seconds: 604800,
+    session_max_seconds: 2592000, refresh_reuse_grace_seconds: 10, leeway_seconds: 30, revocation_cache_ms: 1000,
+    refresh_in_body: false,
+  },
+  cookies: { access_name: 'accessToken', refresh_name: 'refreshToken', secure: true, same_site: 'Strict', domain: null },
+  password: {
+    min_length: 8, max_length: 256, encoding: 'plain', argon2_memory_kib: 19456, argon2_iterations: 2,
+    argon2_parallelism: 1, max_concurrent_hashes: 0, max_queue_wait_ms: 2000, hash_priority: 'idle',
+  },
+  login_throttle: { window_seconds: 900, max_failures_per_account: 20, max_failures_per_address: 100 },
+  email: {
+    transport: 'file', file_dir: 'data/mail', smtp_url: 'smtp://127.0.0.1:2525', smtp_username: null, smtp_password: null,
+    from: 'Latchkey <no-reply@localhost>', confirm_url: 'http://127.0.0.1:8080/confirm.html?token={token}',
+    reset_url: 'http://127.0.0.1:8080/reset.html?token={token}', confirm_redirect: null, templates_dir: null,
+    confirm_token_ttl_seconds: 86400, reset_token_ttl_seconds: 3600, smtp_timeout_seconds: 10, resend_interval_seconds: 60,
+  },
+  google: { client_id: null, jwks: 'https://www.googleapis.com/oauth2/v3/certs' },
+  protect: [{ prefix: '/api/notes', roles: [] }],
+  csrf: { allowed_origins: [] },
+};
+
+const good = [
+  ['the smallest: an HS256 secret from the environment', withAuth(hs256)],
+  ['every key of CONTRACT §4 and docs/AUTH.md at its default', withAuth(everyKey)],
+  ['EdDSA with a PKCS#8 key, an old public key and an old secret to verify', withAuth({
+    tokens: {
+      algorithm: 'EdDSA', private_key_file: 'ed25519.pem',
+      verify_keys: [{ file: 'old-public.pem' }, { kid: 'old-hs', secret: 'an-old-secret-of-more-than-32-bytes-0123456789' }],
+    },
+  })],
+  ['ES256, a PostgreSQL URL, SMTP mail, base64 passwords, SameSite=None with Secure', withAuth({
+    database: { url: 'postgresql://latchkey:pw@db.internal:5432/latchkey', pool_size: 16, query_timeout_ms: 500 },
+    tokens: { algorithm: 'ES256', private_key_file: 'p256.pem' },
+    cookies: { same_site: 'None', secure: true, domain: 'example.com' },
+    password: { encoding: 'base64', hash_priority: 'normal', max_concurrent_hashes: 256, max_queue_wait_ms: 60000 },
+    email: { transport: 'smtp', smtp_url: 'smtps://mail.example.com:465', smtp_username: 'u', smtp_password: '${LATCHKEY_JWT_SECRET}' },
+  })],
+  ['a MySQL URL, null sections, no me alias, a protect rule for everything', withAuth({
+    ...hs256, database: { url: 'mysql://root@127.0.0.1:3306/auth' }, routes: { me_alias: '', unauthorized_status: 499 },
+    cookies: null, password: null, login_throttle: null, email: null, google: null, csrf: null,
+    protect: [{ prefix: '/' }, { prefix: '/api/admin', roles: ['admin', 'ops'] }],
+  })],
+  ['the ranges at their bounds', withAuth({
+    tokens: {
+      secret: SECRET, access_ttl_seconds: 10, refresh_ttl_seconds: 31536000, session_max_seconds: 60,
+      refresh_reuse_grace_seconds: 300, leeway_seconds: 0, revocation_cache_ms: 60000, refresh_in_body: true,
+    },
+    password: { min_length: 1, max_length: 4096, argon2_memory_kib: 8, argon2_iterations: 1024, argon2_parallelism: 1 },
+    login_throttle: { window_seconds: 86400, max_failures_per_account: 1, max_failures_per_address: 1000000 },
+    email: { confirm_token_ttl_seconds: 60, reset_token_ttl_seconds: 604800, smtp_timeout_seconds: 300, resend_interval_seconds: 0 },
+  }, { threads: 256, max_body_bytes: 0 })],
+  ['a 32-byte secret of 8 four-byte characters', withAuth({ tokens: { secret: '🔑'.repeat(8) } })],
+  ['${NAME} for an enum, the listen address and a plugin path', {
+    listen: '${SCHEMAS_LISTEN}',
+    plugins: [{ name: 'auth', path: '${LATCHKEY_AUTH_PLUGIN}', config: { tokens: { algorithm: '${SCHEMAS_ALGORITHM}', secret: SECRET } } }],
+  }, { SCHEMAS_LISTEN: '[::1]:0' }],
+  ['another plugin with a free-form config, a static folder, an IPv6 listen address', {
+    listen: '[::1]:65535', threads: 1, static: { '/': '.' },
+    plugins: [
+      { name: 'auth', path: paths.auth, config: hs256 },
+      { name: 'hello', path: builtPlugins['libhello_plugin.so'], config: { greeting: 'anything', nested: { n: 1 } } },
+    ],
+  }],
+  ['no plugins at all', { listen: 'localhost:8080', plugins: [] }],
+  ['EdDSA with a short secret it never uses', withAuth({ tokens: { algorithm: 'EdDSA', private_key_file: 'ed25519.pem', secret: 'short' } })],
+  ['SameSite=None with Secure by default', withAuth({ ...hs256, cookies: { same_site: 'None' } })],
+  ['a plugin named auth that is not the auth plugin (its file decides)', {
+    plugins: [{ name: 'auth', path: builtPlugins['libhello_plugin.so'], config: { greeting: 'hi' } }],
+  }],
+];
+
+// [what, config, the JSON pointer both must name]
+const bad = [
+  ['threads 0', withAuth(hs256, { threads: 0 }), '/threads'],
+  ['threads as a string', withAuth(hs256, { threads: '4' }), '/threads'],
+  ['max_body_bytes over 64 MiB', withAuth(hs256, { max_body_bytes: 67108865 }), '/max_body_bytes'],
+  ['an unknown host key', withAuth(hs256, { listn: '127.0.0.1:80' }), '/listn'],
+  ['listen without a host', withAuth(hs256, { listen: '8080' }), '/listen'],
+  ['listen with a port over 65535', withAuth(hs256, { listen: '127.0.0.1:65536' }), '/listen'],
+  ['a static prefix without a slash', withAuth(hs256, { static: { web: '.' } }), '/static/web'],
+  ['a plugin without its path', { plugins: [{ name: 'auth', config: hs256 }] }, '/plugins/0/path'],
+  ['a plugin with an empty name', { plugins: [{ name: '', path: paths.auth, config: hs256 }] }, '/plugins/0/name'],
+  ['an unknown key in a plugin entry', { plugins: [{ name: 'auth', path: paths.auth, config: hs256, configs: {} }] }, '/plugins/0/configs'],
+  ['a plugin config that is an array', { plugins: [{ name: 'hello', path: builtPlugins['libhello_plugin.so'], config: [] }] }, '/plugins/0/config'],
+  ['plugins as an object', { plugins: {} }, '/plugins'],
+  ['the auth plugin without a config (no signing key)', { plugins: [{ name: 'auth', path: paths.auth }] }, '/plugins/0/config'],
+  ['an unknown section of the auth config', withAuth({ ...hs256, tokenz: {} }), '/plugins/0/config/tokenz'],
+  ['an unknown key in tokens (a typo)', withAuth({ tokens: { secret: SECRET, secert: SECRET } }), '/plugins/0/config/tokens/secert'],
+  ['an HS256 secret of 31 bytes', withAuth({ tokens: { secret: 'x'.repeat(31) } }), '/plugins/0/config/tokens/secret'],
+  ['algorithm none', withAuth({ tokens: { algorithm: 'none', secret: SECRET } }), '/plugins/0/config/tokens/algorithm'],
+  ['algorithm RS256', withAuth({ tokens: { algorithm: 'RS256', secret: SECRET } }), '/plugins/0/config/tokens/algorithm'],
+  ['HS256 without a secret', withAuth({ tokens: { issuer: 'me' } }), '/plugins/0/config/tokens/secret'],
+  ['tokens null (HS256 without a secret)', withAuth({ tokens: null }), '/plugins/0/config/tokens'],
+  ['EdDSA without a private key file', withAuth({ tokens: { algorithm: 'EdDSA' } }), '/plugins/0/config/tokens/private_key_file'],
+  ['an empty issuer', withAuth({ tokens: { secret: SECRET, issuer: '' } }), '/plugins/0/config/tokens/issuer'],
+  ['access_ttl_seconds under 10', withAuth({ tokens: { secret: SECRET, access_ttl_seconds: 5 } }), '/plugins/0/config/tokens/access_ttl_seconds'],
+  ['refresh_reuse_grace_seconds over 300', withAuth({ tokens: { secret: SECRET, refresh_reuse_grace_seconds: 301 } }), '/plugins/0/config/tokens/refresh_reuse_grace_seconds'],
+  ['a negative leeway', withAuth({ tokens: { secret: SECRET, leeway_seconds: -1 } }), '/plugins/0/config/tokens/leeway_seconds'],
+  ['refresh_in_body as a string', withAuth({ tokens: { secret: SECRET, refresh_in_body: 'yes' } }), '/plugins/0/config/tokens/refresh_in_body'],
+  ['a verify key with both file and secret', withAuth({ tokens: { secret: SECRET, verify_keys: [{ kid: 'k', file: 'old-public.pem', secret: SECRET }] } }), '/plugins/0/config/tokens/verify_keys/0'],
+  ['a verify secret without its kid', withAuth({ tokens: { secret: SECRET, verify_keys: [{ secret: 'an-old-secret-of-more-than-32-bytes-0123456789' }] } }), '/plugins/0/config/tokens/verify_keys/0/kid'],
+  ['a short verify secret', withAuth({ tokens: { secret: SECRET, verify_keys: [{ kid: 'old', secret: 'too-short' }] } }), '/plugins/0/config/tokens/verify_keys/0/secret'],
+  ['database pool_size 0', withAuth({ ...hs256, database: { pool_size: 0 } }), '/plugins/0/config/database/pool_size'],
+  ['a database URL of another scheme', withAuth({ ...hs256, database: { url: 'redis://127.0.0.1/0' } }), '/plugins/0/config/database/url'],
+  ['a PostgreSQL URL without a database', withAuth({ ...hs256, database: { url: 'postgresql://u:p@db:5432' } }), '/plugins/0/config/database/url'],
+  ['query_timeout_ms under 500', withAuth({ ...hs256, database: { query_timeout_ms: 100 } }), '/plugins/0/config/database/query_timeout_ms'],
+  ['auto_migrate as a number', withAuth({ ...hs256, database: { auto_migrate: 1 } }), '/plugins/0/config/database/auto_migrate'],
+  ['a prefix with a trailing slash', withAuth({ ...hs256, routes: { prefix: '/api/auth/' } }), '/plugins/0/config/routes/prefix'],
+  ['the prefix /', withAuth({ ...hs256, routes: { prefix: '/' } }), '/plugins/0/config/routes/prefix'],
+  ['a me_alias that is not a path', withAuth({ ...hs256, routes: { me_alias: 'me' } }), '/plugins/0/config/routes/me_alias'],
+  ['unauthorized_status 302', withAuth({ ...hs256, routes: { unauthorized_status: 302 } }), '/plugins/0/config/routes/unauthorized_status'],
+  ['same_site in lower case', withAuth({ ...hs256, cookies: { same_site: 'strict' } }), '/plugins/0/config/cookies/same_site'],
+  ['SameSite=None without Secure', withAuth({ ...hs256, cookies: { same_site: 'None', secure: false } }), '/plugins/0/config/cookies'],
+  ['a cookie name with a space', withAuth({ ...hs256, cookies: { access_name: 'access token' } }), '/plugins/0/config/cookies/access_name'],
+  ['password min_length 0', withAuth({ ...hs256, password: { min_length: 0 } }), '/plugins/0/config/password/min_length'],
+  ['password max_length 10', withAuth({ ...hs256, password: { max_length: 10 } }), '/plugins/0/config/password/max_length'],
+  ['password encoding hex', withAuth({ ...hs256, password: { encoding: 'hex' } }), '/plugins/0/config/password/encoding'],
+  ['hash_priority low', withAuth({ ...hs256, password: { hash_priority: 'low' } }), '/plugins/0/config/password/hash_priority'],
+  ['argon2_parallelism 0', withAuth({ ...hs256, password: { argon2_parallelism: 0 } }), '/plugins/0/config/password/argon2_parallelism'],
+  ['max_queue_wait_ms 0', withAuth({ ...hs256, password: { max_queue_wait_ms: 0 } }), '/plugins/0/config/password/max_queue_wait_ms'],
+  ['a fractional max_concurrent_hashes', withAuth({ ...hs256, password: { max_concurrent_hashes: 1.5 } }), '/plugins/0/config/password/max_concurrent_hashes'],
+  ['login_throttle window 0', withAuth({ ...hs256, login_throttle: { window_seconds: 0 } }), '/plugins/0/config/login_throttle/window_seconds'],
+  ['mail transport sendmail', withAuth({ ...hs256, email: { transport: 'sendmail' } }), '/plugins/0/config/email/transport'],
+  ['a confirm_url without {token}', withAuth({ ...hs256, email: { confirm_url: 'http://127.0.0.1:8080/confirm.html' } }), '/plugins/0/config/email/confirm_url'],
+  ['a reset token TTL over 7 days', withAuth({ ...hs256, email: { reset_token_ttl_seconds: 604801 } }), '/plugins/0/config/email/reset_token_ttl_seconds'],
+  ['smtp_username as a number', withAuth({ ...hs256, email: { smtp_username: 5 } }), '/plugins/0/config/email/smtp_username'],
+  ['google client_id as a number', withAuth({ ...hs256, google: { client_id: 123 } }), '/plugins/0/config/google/client_id'],
+  ['protect as an object', withAuth({ ...hs256, protect: { prefix: '/api' } }), '/plugins/0/config/protect'],
+  ['a protect rule without its prefix', withAuth({ ...hs256, protect: [{ roles: ['admin'] }] }), '/plugins/0/config/protect/0/prefix'],
+  ['a protect prefix without its slash', withAuth({ ...hs256, protect: [{ prefix: 'api/notes' }] }), '/plugins/0/config/protect/0/prefix'],
+  ['protect roles as a string', withAuth({ ...hs256, protect: [{ prefix: '/api/admin', roles: 'admin' }] }), '/plugins/0/config/protect/0/roles'],
+  ['an unknown key in a protect rule', withAuth({ ...hs256, protect: [{ prefix: '/api/admin', role: 'admin' }] }), '/plugins/0/config/protect/0/role'],
+  ['csrf origins as a string', withAuth({ ...hs256, csrf: { allowed_origins: 'http://localhost:8080' } }), '/plugins/0/config/csrf/allowed_origins'],
+];
+
+test('the tables are large enough', () => {
+  assert.ok(bad.length >= 20, `${bad.length} bad configs`);
+  assert.ok(good.length >= 5, `${good.length} good configs`);
+});
+
+for (const [what, config, extraEnv] of good) {
+  test(`accepted by both: ${what}`, async () => {
+    assert.ok(validate(config), `the schema refuses it:\n  ${describe(validate.errors)}`);
+    const file = await writeConfig(config);
+    const result = await checkConfig(file, { ...env, ...extraEnv });
+    assert.equal(result.code, 0, `--check-config refuses it:\n${result.stderr}`);
+  });
+}
+
+for (const [what, config, pointer] of bad) {
+  test(`refused by both at ${pointer}: ${what}`, async () => {
+    assert.equal(validate(config), false, 'the schema accepts it');
+    const pointers = schemaPointers(validate.errors);
+    assert.ok(pointers.some((p) => p === pointer || p.startsWith(`${pointer}/`)),
+      `the schema's errors are elsewhere:\n  ${describe(validate.errors)}`);
+    const file = await writeConfig(config);
+    const result = await checkConfig(file, env);
+    assert.equal(result.signal, null, `--check-config died: ${result.signal}`);
+    assert.notEqual(result.code, 0, `--check-config accepts it: ${result.stdout}`);
+    assert.ok(result.stderr.includes(`${file}: ${pointer}`) || result.stderr.includes(pointer),
+      `--check-config names another place:\n${result.stderr}`);
+    assert.ok(result.stderr.includes(file), `--check-config does not name the file:\n${result.stderr}`);
+  });
+}
+
+// The example configs: the schema as they are; --check-config with their plugin paths pointed at
+// this build (the examples name build/, or the installed layout, or ${LATCHKEY_AUTH_PLUGIN}).
+function exampleConfigs() {
+  const found = [];
+  const look = (dir, depth) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && depth > 0 && !['node_modules', 'web'].includes(entry.name)) look(full, depth - 1);
+      else if (entry.isFile() && entry.name.endsWith('.json') && entry.name !== 'package.json' && entry.name !== 'package-lock.json') {
+        const parsed = JSON.parse(readFileSync(full, 'utf8'));
+        if (parsed && typeof parsed === 'object' && 'plugins' in parsed) found.push(full);
+      }
+    }
+  };
+  look(path.join(repo, 'examples'), 2);
+  look(path.join(repo, 'packaging'), 1);
+  return found.sort();
+}
+
+test('the example configs are found', () => {
+  assert.ok(exampleConfigs().includes(path.join(repo, 'examples/dev.json')));
+});
+
+for (const file of exampleConfigs()) {
+  const name = path.relative(repo, file);
+  test(`example ${name}: valid under the schema and accepted by --check-config`, async () => {
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    assert.ok(validate(config), `the schema refuses ${name}:\n  ${describe(validate.errors)}`);
+    const local = structuredClone(config);
+    for (const plugin of local.plugins ?? []) {
+      if (/^\$\{\w+\}$/.test(plugin.path)) continue;  // from the environment (LATCHKEY_AUTH_PLUGIN is set)
+      const built = builtPlugins[path.basename(plugin.path)];
+      assert.ok(built, `${name}: no built plugin for ${plugin.path}`);
+      assert.ok(existsSync(built), `${name}: ${built} is not built`);
+      plugin.path = built;
+    }
+    for (const [prefix, folder] of Object.entries(local.static ?? {})) local.static[prefix] = path.resolve(path.dirname(file), folder);
+    const result = await checkConfig(await writeConfig(local), env);
+    assert.equal(result.code, 0, `--check-config refuses ${name}:\n${result.stderr}`);
+  });
+}
+
+// The contract's rule (CONTRACT §7): a config the schema refuses is one --check-config refuses too.
+// Every key of a full config is set to values of every type and around every bound; each value the
+// schema refuses must be refused by --check-config as well (many auth configs are checked in one
+// run, one plugin entry each). Values the schema lets through for --check-config to refuse (files,
+// keys, cross-field rules) are counted, not failed.
+const probeValues = [null, true, false, 'text', '', '/', '/x', 'None', -1, 0, 1, 1.5, 7, 8, 9, 10, 59, 60, 63, 64,
+  255, 256, 257, 299, 300, 301, 399, 400, 499, 500, 1024, 1025, 4096, 4097, 60000, 60001, 86400, 86401,
+  2592000, 2592001, 31536000, 31536001, 4194304, 4194305, 67108864, 67108865, 4294967296, [], ['x'], [1], {}, { x: 1 }];
+
+function leaves(value, tokens = []) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return [tokens, ...Object.entries(value).flatMap(([key, inner]) => leaves(inner, [...tokens, key]))];
+  }
+  if (Array.isArray(value)) return [tokens, ...value.flatMap((inner, i) => leaves(inner, [...tokens, i]))];
+  return [tokens];
+}
+function setAt(root, tokens, value) {
+  const copy = structuredClone(root);
+  if (tokens.length === 0) return value;
+  let node = copy;
+  for (const token of tokens.slice(0, -1)) node = node[token];
+  if (value === undefined) delete node[tokens.at(-1)];
+  else node[tokens.at(-1)] = value;
+  return copy;
+}
+function mutations(base) {
+  const out = [];
+  for (const tokens of leaves(base)) {
+    for (const value of probeValues) out.push([tokens, value]);
+    if (tokens.length && typeof tokens.at(-1) === 'string') out.push([tokens, undefined]);  // the key left out
+    const node = tokens.reduce((inner, token) => inner[token], base);
+    if (node && typeof node === 'object' && !Array.isArray(node)) out.push([[...tokens, 'unknown_key'], 1]);
+  }
+  return out.map(([tokens, value]) => ({ tokens, value, config: setAt(base, tokens, value) }));
+}
+const pointerOf = (tokens) => tokens.map((t) => `/${t}`).join('');
+
+test('no auth config the schema refuses is accepted by --check-config (every key, every type, every bound)', async (t) => {
+  const eddsa = { ...everyKey, tokens: { ...everyKey.tokens, algorithm: 'EdDSA', secret: null, private_key_file: 'ed25519.pem', verify_keys: [{ kid: 'old', file: 'old-public.pem', secret: null }] } };
+  const probes = [...mutations(everyKey), ...mutations(eddsa)]
+    .filter((probe) => !validate(withAuth(probe.config)));  // only what the schema refuses
+  assert.ok(probes.length > 2000, `only ${probes.length} refused probes`);
+  const missed = [];
+  // A plugin config that is not an object is the host's error, and the host checks no plugin's
+  // config while its own has errors: those probes run one per config.
+  const hostErrors = probes.filter((probe) => !probe.config || typeof probe.config !== 'object' || Array.isArray(probe.config));
+  const chunks = hostErrors.map((probe) => [probe]);
+  const batched = probes.filter((probe) => !hostErrors.includes(probe));
+  for (let start = 0; start < batched.length; start += 250) chunks.push(batched.slice(start, start + 250));
+  for (const chunk of chunks) {
+    const config = { plugins: chunk.map((probe, i) => ({ name: `probe${i}`, path: paths.auth, config: probe.config })) };
+    const result = await checkConfig(await writeConfig(config), env);
+    assert.equal(result.signal, null);
+    chunk.forEach((probe, i) => {
+      if (!result.stderr.includes(`/plugins/${i}/`) && !result.stderr.includes(`/plugins/${i}:`)) {
+        missed.push(`${pointerOf(probe.tokens)} = ${JSON.stringify(probe.value)}`);
+      }
+    });
+  }
+  t.diagnostic(`${probes.length} refused probes checked`);
+  assert.deepEqual(missed, [], 'the schema refuses these, --check-config accepts them');
+});
+
+test('no host config the schema refuses is accepted by --check-config', async (t) => {
+  const base = withAuth(hs256, { listen: '127.0.0.1:8080', threads: 8, max_body_bytes: 65536, static: { '/': '.' } });
+  const probes = mutations({ ...base, plugins: [] })
+    .filter((probe) => probe.tokens[0] !== 'plugins')
+    .map((probe) => ({ ...probe, config: { ...probe.config, plugins: base.plugins } }))
+    .filter((probe) => !validate(probe.config));
+  const missed = [];
+  for (const probe of probes) {
+    const result = await checkConfig(await writeConfig(probe.config), env);
+    if (result.code === 0) missed.push(`${pointerOf(probe.tokens)} = ${JSON.stringify(probe.value)}`);
+  }
+  t.diagnostic(`${probes.length} refused probes checked`);
+  assert.deepEqual(missed, [], 'the schema refuses these, --check-config accepts them');
+});
