@@ -37,9 +37,8 @@
 
 namespace {
 
-namespace lk = latchkey::plugin;
-using lk::Request;
-using lk::Response;
+using latchkey::Request;
+using latchkey::Response;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr size_t kMaxTextBytes = 2000;
@@ -116,25 +115,25 @@ bool is_json(std::string_view type) {
 // the mutex.
 class Notes {
  public:
-  explicit Notes(lk::Setup& setup) {
+  explicit Notes(latchkey::Setup& setup) {
     read_config(setup, this);
     if (setup.failed()) return;  // the host refuses the plugin: no routes needed
     setup.route({"GET", "/api/notes"}, this, &Notes::list);
     setup.route({"POST", "/api/notes"}, this, &Notes::create);
     setup.route({"DELETE", "/api/notes/:id"}, this, &Notes::remove);
-    setup.route({"GET", "/api/admin/notes", lk::Auth::Required, {"admin"}}, this, &Notes::all);
+    setup.route({"GET", "/api/admin/notes", latchkey::Auth::Required, {"admin"}}, this, &Notes::all);
   }
 
   // `latchkey --check-config`: the same checks as init, without side effects.
-  static void check_config(lk::Config& config) { read_config(config, nullptr); }
+  static void check_config(latchkey::Config& config) { read_config(config, nullptr); }
 
  private:
   // Reads the optional limit, reporting every bad member. Used by check_config and init.
-  static void read_config(lk::Config& config, Notes* into) {
+  static void read_config(latchkey::Config& config, Notes* into) {
     const std::string_view json = config.json().empty() ? "{}" : config.json();
     rapidjson::Document doc;
     doc.Parse(json.data(), json.size());
-    if (doc.HasParseError() || !doc.IsObject()) throw lk::ConfigError("", "the config must be a JSON object");
+    if (doc.HasParseError() || !doc.IsObject()) throw latchkey::InvalidConfig("", "the config must be a JSON object");
     for (const auto& m : doc.GetObject()) {
       const std::string key(m.name.GetString(), m.name.GetStringLength());
       const bool known = key == "max_notes_per_user", good = known && m.value.IsUint64() && m.value.GetUint64() > 0;

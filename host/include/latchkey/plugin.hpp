@@ -7,15 +7,14 @@
 // answered 500 by the host; the host stays up), RAII for suspended requests, and one macro that
 // defines the entry points:
 //
-//   namespace lk = latchkey::plugin;
 //   class Hello {
 //    public:
-//     explicit Hello(lk::Setup& setup) {
-//       setup.route({"GET", "/hello", lk::Auth::Public},
-//                   [](lk::Request&, lk::Response& res) { res.set_body("hello"); });
+//     explicit Hello(latchkey::Setup& setup) {
+//       setup.route({"GET", "/hello", latchkey::Auth::Public},
+//                   [](latchkey::Request&, latchkey::Response& res) { res.set_body("hello"); });
 //       setup.route({"GET", "/me"}, this, &Hello::me);  // protected: the default
 //     }
-//     void me(lk::Request& req, lk::Response& res) { res.set_body(req.principal()->subject); }
+//     void me(latchkey::Request& req, latchkey::Response& res) { res.set_body(req.principal()->subject); }
 //   };
 //   LATCHKEY_PLUGIN(Hello, "hello", "1.0.0");
 //
@@ -45,9 +44,9 @@
 #include <utility>
 #include <vector>
 
-// Everything lives in latchkey::plugin, apart from embed.hpp's latchkey:: names (one program may
-// include both headers).
-namespace latchkey::plugin {
+// The namespace is shared with embed.hpp (Caller, ConfigError, Embedded): one program may include
+// both, so no name here is one of those.
+namespace latchkey {
 
 inline std::string_view view(lk_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
 inline lk_str str(std::string_view s) { return lk_str{s.data(), s.size()}; }
@@ -70,9 +69,9 @@ class Error : public std::runtime_error {
 
 // Thrown from the plugin's constructor or check_config: reported at pointer (a JSON pointer into
 // the plugin's config, "" for the whole object) and the plugin is refused (LK_ERR_CONFIG).
-class ConfigError : public std::runtime_error {
+class InvalidConfig : public std::runtime_error {
  public:
-  ConfigError(std::string pointer, const std::string& reason) : std::runtime_error(reason), pointer_(std::move(pointer)) {}
+  InvalidConfig(std::string pointer, const std::string& reason) : std::runtime_error(reason), pointer_(std::move(pointer)) {}
   const std::string& pointer() const { return pointer_; }
 
  private:
@@ -353,7 +352,7 @@ class Config {
   // The plugin entry's "config" value as JSON text ("" when there is none). Valid during the call.
   std::string_view json() const { return json_; }
   // Reports a problem at pointer ("/tokens/secret", relative to the config). Report every one,
-  // then return: the plugin is refused (LK_ERR_CONFIG). Throw ConfigError to stop at the first.
+  // then return: the plugin is refused (LK_ERR_CONFIG). Throw InvalidConfig to stop at the first.
   void report_error(std::string_view pointer, std::string_view reason) {
     failed_ = true;
     Host::check(host_.api()->report_config_error(host_.raw(), str(pointer), str(reason)), "report_config_error");
@@ -436,7 +435,7 @@ struct Instance {
 inline int32_t failure(Config& config, std::exception_ptr error) noexcept {
   try {
     std::rethrow_exception(error);
-  } catch (const ConfigError& e) {
+  } catch (const InvalidConfig& e) {
     try {
       config.report_error(e.pointer(), e.what());
     } catch (...) {
@@ -484,13 +483,13 @@ int32_t check_config(const lk_host_api* api, lk_host* host, lk_str config) noexc
 }
 
 }  // namespace detail
-}  // namespace latchkey::plugin
+}  // namespace latchkey
 
 // Defines the plugin's entry points (exported; everything else stays hidden) for class Class,
-// built in lk_plugin_init from a latchkey::plugin::Setup& and destroyed by the host's destroy
-// call. name and version are string literals (name: used in every log line about the plugin).
-// The plugin declares this header's ABI minor, so an older host refuses it by name. Use it once,
-// at file scope, followed by a semicolon.
+// built in lk_plugin_init from a latchkey::Setup& and destroyed by the host's destroy call. name
+// and version are string literals (name: used in every log line about the plugin). The plugin
+// declares this header's ABI minor, so an older host refuses it by name. Use it once, at file
+// scope, followed by a semicolon.
 #define LATCHKEY_PLUGIN(Class, name, version)                                                              \
   extern "C" LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {                                \
     static const lk_plugin_info info = LK_PLUGIN_INFO(name, version);                                      \
@@ -498,13 +497,13 @@ int32_t check_config(const lk_host_api* api, lk_host* host, lk_str config) noexc
   }                                                                                                        \
   extern "C" LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, lk_str config, \
                                                      lk_plugin_instance* out) {                            \
-    return ::latchkey::plugin::detail::init<Class>(api, host, config, out);                                \
+    return ::latchkey::detail::init<Class>(api, host, config, out);                                        \
   }                                                                                                        \
   extern "C" LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* api, lk_host* host,        \
                                                              lk_str config) {                              \
-    return ::latchkey::plugin::detail::check_config<Class>(api, host, config);                             \
+    return ::latchkey::detail::check_config<Class>(api, host, config);                                     \
   }                                                                                                        \
-  static_assert(std::is_constructible_v<Class, ::latchkey::plugin::Setup&>,                                \
-                #Class " needs a constructor taking latchkey::plugin::Setup&")
+  static_assert(std::is_constructible_v<Class, ::latchkey::Setup&>,                                        \
+                #Class " needs a constructor taking latchkey::Setup&")
 
 #endif  // LATCHKEY_PLUGIN_HPP

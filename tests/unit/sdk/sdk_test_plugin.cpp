@@ -29,10 +29,9 @@
 
 namespace {
 
-namespace lk = latchkey::plugin;
-using lk::Filter;
-using lk::Request;
-using lk::Response;
+using latchkey::Filter;
+using latchkey::Request;
+using latchkey::Response;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void put(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
@@ -58,13 +57,13 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 class SdkPlugin {
  public:
-  explicit SdkPlugin(lk::Setup& setup) : host_(setup.host()) {
+  explicit SdkPlugin(latchkey::Setup& setup) : host_(setup.host()) {
     greeting_ = read_config(setup);
-    setup.filter("sdk-auth", this, &SdkPlugin::fake_auth, lk::Stage::Authenticate);
+    setup.filter("sdk-auth", this, &SdkPlugin::fake_auth, latchkey::Stage::Authenticate);
     setup.filter("sdk-default", [this](Request& req, Response& res) { return default_filter(req, res); });
 
     const auto public_route = [](const char* method, const char* path) {
-      return lk::Route{method, path, lk::Auth::Public};
+      return latchkey::Route{method, path, latchkey::Auth::Public};
     };
     setup.route(public_route("GET", "/sdk/public"), [this](Request& req, Response& res) {
       const auto principal = req.principal();
@@ -72,7 +71,7 @@ class SdkPlugin {
       res.set_body(greeting_ + ", " + std::string(principal ? principal->subject : "world"));
     });
     setup.route({"GET", "/sdk/me"}, this, &SdkPlugin::me);
-    setup.route({"GET", "/sdk/admin", lk::Auth::Required, {"admin"}}, this, &SdkPlugin::admin);
+    setup.route({"GET", "/sdk/admin", latchkey::Auth::Required, {"admin"}}, this, &SdkPlugin::admin);
     setup.route(public_route("GET", "/sdk/items/:id"), this, &SdkPlugin::echo);
     setup.route(public_route("POST", "/sdk/echo"), this, &SdkPlugin::echo);
     setup.route(public_route("GET", "/sdk/throw"),
@@ -88,35 +87,35 @@ class SdkPlugin {
     });
     setup.route(public_route("GET", "/sdk/async"), this, &SdkPlugin::async);
     setup.route(public_route("GET", "/sdk/async-dropped"), [this](Request& req, Response& res) {
-      run([s = lk::suspend(req, res)]() mutable { auto dropped = std::move(s); });
+      run([s = latchkey::suspend(req, res)]() mutable { auto dropped = std::move(s); });
     });
     setup.route(public_route("GET", "/sdk/async-throw"), [](Request& req, Response& res) {
-      auto suspended = lk::suspend(req, res);
+      auto suspended = latchkey::suspend(req, res);
       throw std::runtime_error("sdk test: thrown while suspended");
     });
-    host_.log(lk::Level::Info, "ready, greeting " + greeting_);
+    host_.log(latchkey::Level::Info, "ready, greeting " + greeting_);
   }
 
   ~SdkPlugin() {  // on the main thread after the last request: join every completing thread
     std::lock_guard lock(threads_mutex_);
     for (std::thread& t : threads_) t.join();
-    host_.log(lk::Level::Info, "stopped after " + std::to_string(threads_.size()) + " suspensions");
+    host_.log(latchkey::Level::Info, "stopped after " + std::to_string(threads_.size()) + " suspensions");
   }
 
-  static void check_config(lk::Config& config) { read_config(config); }
+  static void check_config(latchkey::Config& config) { read_config(config); }
 
  private:
-  static std::string read_config(lk::Config& config) {
+  static std::string read_config(latchkey::Config& config) {
     rapidjson::Document doc;
     doc.Parse(config.json().data(), config.json().size());
-    if (doc.HasParseError() || !doc.IsObject()) throw lk::ConfigError("", "must be a JSON object");
+    if (doc.HasParseError() || !doc.IsObject()) throw latchkey::InvalidConfig("", "must be a JSON object");
     std::string greeting = "hello";
     for (const auto& m : doc.GetObject()) {
       const std::string key = m.name.GetString();
       if (key != "greeting") {
         config.report_error("/" + key, "unknown setting");
       } else if (!m.value.IsString()) {
-        throw lk::ConfigError("/greeting", "must be a string");
+        throw latchkey::InvalidConfig("/greeting", "must be a string");
       } else {
         greeting = m.value.GetString();
       }
@@ -138,7 +137,7 @@ class SdkPlugin {
     try {
       req.set_principal({"intruder", "", {}, "{}"});
       default_stage_status_ = 0;
-    } catch (const lk::Error& e) {
+    } catch (const latchkey::Error& e) {
       default_stage_status_ = e.status();
     }
     if (req.header("X-Sdk-Teapot")) {
@@ -147,7 +146,7 @@ class SdkPlugin {
     }
     if (const auto mode = req.header("X-Sdk-Async-Filter")) {
       const bool respond = *mode == "respond";
-      run([s = lk::suspend(req, res), respond]() mutable {
+      run([s = latchkey::suspend(req, res), respond]() mutable {
         if (respond) s.response().set_status(202).set_body(R"({"filter":"async"})");
         s.complete(respond ? Filter::Respond : Filter::Continue);
       });
@@ -156,7 +155,7 @@ class SdkPlugin {
   }
 
   void me(Request& req, Response& res) {
-    const lk::Principal p = req.principal().value();  // protected: the host guarantees one
+    const latchkey::Principal p = req.principal().value();  // protected: the host guarantees one
     send_json(res, 200, [&](Writer& w) {
       w.StartObject();
       w.Key("subject"), put(w, p.subject), w.Key("session_id"), put(w, p.session_id);
@@ -181,7 +180,7 @@ class SdkPlugin {
       w.Key("missing"), put(w, req.query("missing")), w.Key("probe"), put(w, req.header("x-probe"));
       w.Key("cookie"), put(w, req.cookie("c")), w.Key("body"), put(w, req.body());
       w.Key("remote"), put(w, req.remote_address()), w.Key("origin"), put(w, req.local_origin());
-      w.Key("public"), w.Bool(req.route_auth() == lk::Auth::Public);
+      w.Key("public"), w.Bool(req.route_auth() == latchkey::Auth::Public);
       w.EndObject();
     });
   }
@@ -189,7 +188,7 @@ class SdkPlugin {
   void async(Request& req, Response& res) {
     const int ms = std::stoi(std::string(req.query("ms").value_or("0")));
     const auto worker = std::this_thread::get_id();
-    run([s = lk::suspend(req, res), ms, worker]() mutable {
+    run([s = latchkey::suspend(req, res), ms, worker]() mutable {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
       const bool differs = std::this_thread::get_id() != worker;
       send_json(s.response(), 200, [&](Writer& w) {
@@ -206,7 +205,7 @@ class SdkPlugin {
     threads_.emplace_back(std::move(work));
   }
 
-  lk::Host host_;
+  latchkey::Host host_;
   std::string greeting_;
   std::atomic<int32_t> default_stage_status_{1};  // 1: the default filter has not run yet
   std::mutex threads_mutex_;
