@@ -7,6 +7,8 @@ import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
+import Ajv2020 from 'ajv/dist/2020.js';
+
 import { ApiDocument } from './api_document.mjs';
 import { PASSWORD, call, cookiesOf, paths, sleep, startHost, waitForLinkToken } from './support.mjs';
 
@@ -76,6 +78,12 @@ async function registerAndConfirm(email, password = PASSWORD) {
 
 const user = { email: newEmail('journey'), password: PASSWORD };
 let session = {};  // the signed-in user's access token and cookies
+
+test('the config this host runs with is valid under schemas/config.schema.json', () => {
+  const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(paths.configSchema, 'utf8')));
+  assert.ok(validate(host.config), ajv.errorsText(validate.errors));
+});
 
 test('GET <prefix>/openapi.json serves schemas/openapi.json byte for byte', async () => {
   const response = await expect('GET', `${P}/openapi.json`, { status: 200 });
