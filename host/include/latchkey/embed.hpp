@@ -61,7 +61,8 @@ class LATCHKEY_EMBED_API Embedded {
 
   // Adds every plugin route to router (the auth API, JWKS, <prefix>/client.js, app plugins' routes).
   // When the config maps `static` folders and router has no not-found handler yet, adds one that
-  // serves them for GET (anything else: 404 {"error":"not_found"}).
+  // serves them for GET (anything else: 404 {"error":"not_found"}). A body over the config's
+  // max_body_bytes is answered 413 here and by protected routes.
   void mount(Pistache::Rest::Router& router) const;
 
   // A route handler that runs the plugins' filters as for a protected plugin route (token,
@@ -71,7 +72,7 @@ class LATCHKEY_EMBED_API Embedded {
   Pistache::Rest::Route::Handler protect(Handler handler, std::vector<std::string> roles = {}) const;
 
   // The caller of a request to a public route, or nullopt (no token, or one that does not pass).
-  // Runs the filters on the calling thread.
+  // Runs the filters on a Latchkey worker and waits for them (a database lookup at most, cached).
   std::optional<Caller> authenticate(const Pistache::Http::Request& request) const;
 
   // Refuses new requests (503 shutting_down), waits for those in flight, then destroys the

@@ -15,6 +15,11 @@ std::string local_origin_of(const host::HttpRequest& request) {
   return host == request.headers.end() || host->second.empty() ? std::string() : "http://" + host->second;
 }
 
+std::optional<host::HttpResponse> refuse_large_body(const host::HttpRequest& request, uint64_t max_body_bytes) {
+  if (request.body.size() <= max_body_bytes) return std::nullopt;
+  return host::json_error(413, "body_too_large", "the body exceeds " + std::to_string(max_body_bytes) + " bytes");
+}
+
 void answer(Pistache::Http::ResponseWriter& writer, const host::HttpResponse& response) {
   host::send_response(writer, response);
 }

@@ -7,6 +7,7 @@
 
 #include <pistache/http.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ host::HttpRequest plain_request_of(const Pistache::Http::Request& request);
 // a cross-site page cannot choose the Host its request carries. Behind TLS, list the https origin
 // in csrf.allowed_origins.
 std::string local_origin_of(const host::HttpRequest& request);
+
+// 413 body_too_large when the body is larger than the config's max_body_bytes (the application's
+// endpoint has read it already, under its own maxRequestSize), else nullopt.
+std::optional<host::HttpResponse> refuse_large_body(const host::HttpRequest& request, uint64_t max_body_bytes);
 
 // Writes response on writer (headers and cookies byte for byte); Connection stays the application's.
 void answer(Pistache::Http::ResponseWriter& writer, const host::HttpResponse& response);

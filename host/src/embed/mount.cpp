@@ -42,6 +42,7 @@ void serve(const std::shared_ptr<Embedded::State>& state, const Http::Request& p
   if (match->kind == host::RouteMatch::Kind::not_found && request->method != "GET") {
     return answer_now(host::json_error(404, "not_found", "no such route"));
   }
+  if (auto refusal = embed::refuse_large_body(*request, runner.config().max_body_bytes)) return answer_now(*refusal);
   if (!runner.begin_request()) return answer_now(host::json_error(503, "shutting_down", "the server is shutting down"));
   auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
   host::Finish finish = [state, shared_writer, started](const host::HttpRequest& done, const host::HttpResponse& response) {

@@ -51,10 +51,13 @@ void serve_protected(const std::shared_ptr<Embedded::State>& state, const std::s
   const Clock::time_point started = Clock::now();
   auto request = std::make_shared<host::HttpRequest>(embed::plain_request_of(pistache_request));
   host::RequestRunner& runner = state->runtime->runner();
-  if (!runner.begin_request()) {
-    const host::HttpResponse refusal = host::json_error(503, "shutting_down", "the server is shutting down");
-    embed::answer(writer, refusal);
-    return host::access_log(*request, refusal.status, started);
+  std::optional<host::HttpResponse> refusal = embed::refuse_large_body(*request, runner.config().max_body_bytes);
+  if (!refusal && !runner.begin_request()) {
+    refusal = host::json_error(503, "shutting_down", "the server is shutting down");
+  }
+  if (refusal) {
+    embed::answer(writer, *refusal);
+    return host::access_log(*request, refusal->status, started);
   }
   auto call = std::make_shared<ApplicationCall>(ApplicationCall{handler, pistache_request, std::move(writer)});
   // The route with this request's call as its user data; the finish below keeps both alive.

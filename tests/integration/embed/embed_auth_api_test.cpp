@@ -76,5 +76,15 @@ TEST_F(EmbeddedAuthApi, ServesTheStaticFoldersOfTheConfig) {
   EXPECT_EQ(http.get(url("/status")).body, R"({"status":"ok"})") << "the application's routes come first";
 }
 
+TEST_F(EmbeddedAuthApi, BodyOverTheConfigsLimitIsRefused) {
+  start_app("{}", {}, R"("max_body_bytes": 64)");
+  const std::string large = R"({"email":"a@example.com","password":")" + std::string(100, 'x') + R"("})";
+  EXPECT_TRUE(is_json_error(http.post(url("/api/auth/login"), large, kJson), 413, "body_too_large"));
+  EXPECT_TRUE(is_json_error(http.post(url("/admin/purge"), large, kJson), 413, "body_too_large"));
+  EXPECT_TRUE(is_json_error(http.post(url("/api/auth/login"), R"({"email":"a@example.com","password":"x"})", kJson),
+                            401, "invalid_credentials"))
+      << "a body within the limit goes through";
+}
+
 }  // namespace
 }  // namespace latchkey::test::embed
