@@ -487,9 +487,9 @@ int32_t check_config(const lk_host_api* api, lk_host* host, lk_str config) noexc
 
 // Defines the plugin's entry points (exported; everything else stays hidden) for class Class,
 // built in lk_plugin_init from a latchkey::Setup& and destroyed by the host's destroy call. name
-// and version are string literals (name: used in every log line about the plugin). The plugin
-// declares this header's ABI minor, so an older host refuses it by name. Use it once, at file
-// scope, followed by a semicolon.
+// and version are string literals, the lk_plugin_info the host checks first. The plugin declares
+// this header's ABI minor, so an older host refuses it by name. Use it once, at file scope,
+// followed by a semicolon.
 #define LATCHKEY_PLUGIN(Class, name, version)                                                              \
   extern "C" LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {                                \
     static const lk_plugin_info info = LK_PLUGIN_INFO(name, version);                                      \
