@@ -135,6 +135,13 @@ const good = [
   ['no plugins at all', { listen: 'localhost:8080', plugins: [] }],
   ['EdDSA with a short secret it never uses', withAuth({ tokens: { algorithm: 'EdDSA', private_key_file: 'ed25519.pem', secret: 'short' } })],
   ['SameSite=None with Secure by default', withAuth({ ...hs256, cookies: { same_site: 'None' } })],
+  ['Google sign-in with its JWKS on https, and from a local file', {
+    plugins: [
+      { name: 'auth', path: paths.auth, config: { ...hs256, google: { client_id: 'x.apps.googleusercontent.com' } } },
+      { name: 'auth2', path: paths.auth, config: { ...hs256, google: { client_id: 'x.apps.googleusercontent.com', jwks: 'certs.json' } } },
+      { name: 'auth3', path: paths.auth, config: { ...hs256, google: { client_id: null, jwks: 'ftp://unused.example' } } },
+    ],
+  }],
   ['a plugin named auth that is not the auth plugin (its file decides)', {
     plugins: [{ name: 'auth', path: builtPlugins['libhello_plugin.so'], config: { greeting: 'hi' } }],
   }],
@@ -203,6 +210,26 @@ const bad = [
   ['an unknown key in a protect rule', withAuth({ ...hs256, protect: [{ prefix: '/api/admin', role: 'admin' }] }), '/plugins/0/config/protect/0/role'],
   ['csrf origins as a string', withAuth({ ...hs256, csrf: { allowed_origins: 'http://localhost:8080' } }), '/plugins/0/config/csrf/allowed_origins'],
 ];
+
+// Configs the schema refuses as the docs say, that --check-config accepts although the host then
+// refuses to start with them (found by the probes below; reported, to be fixed in the plugin).
+const checkConfigGaps = [
+  ['an empty google.client_id (null turns Google sign-in off)', withAuth({ ...hs256, google: { client_id: '' } }), '/plugins/0/config/google/client_id'],
+  ['a Google JWKS URL that is not https', withAuth({ ...hs256, google: { client_id: 'x.apps.googleusercontent.com', jwks: 'ftp://example.com/certs' } }), '/plugins/0/config/google/jwks'],
+];
+const isCheckConfigGap = (tokens, value) => tokens.join('/') === 'google/client_id' && value === '';
+
+for (const [what, config, pointer] of checkConfigGaps) {
+  test(`refused by the schema at ${pointer}: ${what}`, () => {
+    assert.equal(validate(config), false, 'the schema accepts it');
+    assert.ok(schemaPointers(validate.errors).some((p) => p === pointer), describe(validate.errors));
+  });
+  test(`refused by --check-config at ${pointer}: ${what}`, { todo: 'the host refuses it at start, --check-config does not yet' }, async () => {
+    const result = await checkConfig(await writeConfig(config), env);
+    assert.notEqual(result.code, 0, '--check-config accepts it');
+    assert.ok(result.stderr.includes(pointer), result.stderr);
+  });
+}
 
 test('the tables are large enough', () => {
   assert.ok(bad.length >= 20, `${bad.length} bad configs`);
@@ -317,7 +344,8 @@ const pointerOf = (tokens) => tokens.map((t) => `/${t}`).join('');
 test('no auth config the schema refuses is accepted by --check-config (every key, every type, every bound)', async (t) => {
   const eddsa = { ...everyKey, tokens: { ...everyKey.tokens, algorithm: 'EdDSA', secret: null, private_key_file: 'ed25519.pem', verify_keys: [{ kid: 'old', file: 'old-public.pem', secret: null }] } };
   const probes = [...mutations(everyKey), ...mutations(eddsa)]
-    .filter((probe) => !validate(withAuth(probe.config)));  // only what the schema refuses
+    .filter((probe) => !validate(withAuth(probe.config)))  // only what the schema refuses
+    .filter((probe) => !isCheckConfigGap(probe.tokens, probe.value));
   assert.ok(probes.length > 2000, `only ${probes.length} refused probes`);
   const missed = [];
   // A plugin config that is not an object is the host's error, and the host checks no plugin's
