@@ -71,7 +71,8 @@ class Error : public std::runtime_error {
 // the plugin's config, "" for the whole object) and the plugin is refused (LK_ERR_CONFIG).
 class InvalidConfig : public std::runtime_error {
  public:
-  InvalidConfig(std::string pointer, const std::string& reason) : std::runtime_error(reason), pointer_(std::move(pointer)) {}
+  InvalidConfig(std::string pointer, const std::string& reason)
+      : std::runtime_error(reason), pointer_(std::move(pointer)) {}
   const std::string& pointer() const { return pointer_; }
 
  private:
@@ -161,7 +162,8 @@ class Request {
     const int32_t status = host_.api()->request_get_principal(req_, &p);
     if (status == LK_ERR_NOT_FOUND) return std::nullopt;
     Host::check(status, "request_get_principal");
-    Principal out{view(p.subject), view(p.session_id), std::vector<std::string_view>(p.roles_count), view(p.claims_json)};
+    Principal out{view(p.subject), view(p.session_id), std::vector<std::string_view>(p.roles_count),
+                  view(p.claims_json)};
     for (uint32_t i = 0; i < p.roles_count; ++i) out.roles[i] = view(p.roles[i]);
     return out;
   }
@@ -408,7 +410,8 @@ class Setup : public Config {
     Host::check(host().api()->register_filter(host().raw(), &f), "register_filter");
   }
   template <class T>
-  void filter(std::string_view name, T* object, Filter (T::*method)(Request&, Response&), Stage stage = Stage::Default) {
+  void filter(std::string_view name, T* object, Filter (T::*method)(Request&, Response&),
+              Stage stage = Stage::Default) {
     filter(name, [object, method](Request& req, Response& res) { return (object->*method)(req, res); }, stage);
   }
 
