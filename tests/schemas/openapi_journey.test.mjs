@@ -283,13 +283,24 @@ test('JWKS, the browser client, a body over max_body_bytes', async () => {
   await expect('POST', `${P}/login`, { json: { email: user.email, password: 'x'.repeat(5000) }, status: 413, error: 'body_too_large' });
 });
 
-test('503 service_unavailable with Retry-After on the routes that hash, when the hash queue is full', async () => {
-  // One hash thread, a slow hash (about a second) and a 1 ms queue deadline: while one login
-  // hashes, every other request of a hashing route is refused before it is looked at.
+test('303 to email.confirm_redirect; 503 service_unavailable with Retry-After on the routes that hash, when the hash queue is full', async () => {
+  // One hash thread, a slow hash (about a second, at normal priority so that a busy machine does
+  // not starve it) and a 1 ms queue deadline: while one login hashes, every other request of a
+  // hashing route is refused before it is looked at.
   const busy = await startHost({
-    auth: { password: { argon2_memory_kib: 65536, argon2_iterations: 12, max_concurrent_hashes: 1, max_queue_wait_ms: 1 } },
+    auth: {
+      password: { argon2_memory_kib: 65536, argon2_iterations: 12, max_concurrent_hashes: 1, max_queue_wait_ms: 1, hash_priority: 'normal' },
+      email: { confirm_redirect: 'http://app.test/welcome.html' },
+    },
   });
   try {
+    // With nothing else hashing a registration goes through; with email.confirm_redirect the
+    // link answers 303 to it (and the page's POST still answers JSON).
+    const email = newEmail('redirect');
+    await expect('POST', `${P}/register`, { on: busy, json: { email, password: PASSWORD }, status: 202 });
+    const token = await waitForLinkToken(busy.mailDir, email, 'confirm.html', seenTokens);
+    const redirected = await expect('GET', `${P}/confirm?token=${token}`, { on: busy, status: 303 });
+    assert.equal(redirected.headers.location, 'http://app.test/welcome.html');
     for (const [target, json] of [
       [`${P}/login`, { email: newEmail('busy'), password: PASSWORD }],
       [`${P}/register`, { email: newEmail('busy'), password: PASSWORD }],
