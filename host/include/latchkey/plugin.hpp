@@ -434,8 +434,14 @@ struct Instance {
   std::optional<T> plugin;
 };
 
-// Turns what escaped the plugin's constructor or check_config into a status, saying why.
-inline int32_t failure(Config& config, std::exception_ptr error) noexcept {
+// Turns what escaped the plugin's constructor or check_config (stage) into a status, saying why.
+inline int32_t failure(Config& config, const char* stage, std::exception_ptr error) noexcept {
+  const auto say = [&](const char* why) noexcept {
+    try {
+      config.host().log(Level::Error, std::string(stage) + " failed: " + why);
+    } catch (...) {  // no memory for the line: the host still names the plugin
+    }
+  };
   try {
     std::rethrow_exception(error);
   } catch (const InvalidConfig& e) {
@@ -445,12 +451,12 @@ inline int32_t failure(Config& config, std::exception_ptr error) noexcept {
     }
     return LK_ERR_CONFIG;
   } catch (const Error& e) {
-    config.host().log(Level::Error, e.what());
+    say(e.what());
     return e.status();
   } catch (const std::exception& e) {
-    config.host().log(Level::Error, e.what());
+    say(e.what());
   } catch (...) {
-    config.host().log(Level::Error, "an exception not derived from std::exception");
+    say("an exception not derived from std::exception");
   }
   return LK_ERR_INTERNAL;
 }
@@ -467,7 +473,7 @@ int32_t init(const lk_host_api* api, lk_host* host, lk_str config, lk_plugin_ins
     out->destroy = [](void* state) { delete static_cast<Instance<T>*>(state); };
     return LK_OK;
   } catch (...) {
-    return failure(outside, std::current_exception());
+    return failure(outside, "init", std::current_exception());
   }
 }
 
@@ -479,7 +485,7 @@ int32_t check_config(const lk_host_api* api, lk_host* host, lk_str config) noexc
     try {
       T::check_config(checked);
     } catch (...) {
-      return failure(checked, std::current_exception());
+      return failure(checked, "check_config", std::current_exception());
     }
   }
   return checked.failed() ? LK_ERR_CONFIG : LK_OK;

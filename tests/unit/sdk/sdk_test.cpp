@@ -200,6 +200,19 @@ TEST_P(Sdk, ConfigErrorsAreReportedAtTheirPointerAndRefuseThePlugin) {
   EXPECT_EQ(host.run_to_exit({"--config", host.config_path().string(), "--check-config"}).exit_code, 0);
 }
 
+TEST_P(Sdk, ExceptionInTheConstructorFailsInitWithItsReasonLogged) {
+  const std::vector<std::pair<std::string, std::string>> failing = {
+      {R"({"fail": "throw"})", "error [sdk] init failed: sdk test: init refused"},
+      {R"({"fail": "duplicate"})", "error [sdk] init failed: latchkey: register_route returned -1"},
+  };
+  for (const auto& [plugin_config, logged] : failing) {
+    host.write_config(config(plugin_config));
+    EXPECT_FALSE(host.start()) << plugin_config;
+    EXPECT_NE(host.stderr_text().find(logged), std::string::npos) << host.stderr_text();
+    EXPECT_NE(host.stderr_text().find("init failed with status"), std::string::npos) << "the host names the plugin";
+  }
+}
+
 // Only lk_plugin_magic, lk_plugin_init and lk_plugin_check_config leave the plugin: nothing of
 // plugin.hpp or the plugin's class (the standard library's own weak symbols are not ours).
 TEST_P(Sdk, ExportsOnlyTheEntryPoints) {

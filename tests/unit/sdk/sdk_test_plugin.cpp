@@ -12,19 +12,24 @@
 // Filters: "sdk-auth" (authenticate stage) makes "X-Sdk-User: subject;role1,role2" the principal,
 // a TEST-ONLY fake a real plugin must never ship; "sdk-default" answers 418 itself for
 // "X-Sdk-Teapot" and suspends for "X-Sdk-Async-Filter: continue|respond".
-// Config: {"greeting": string} (default "hello"); any other member is an error.
+// Config: {"greeting": string} (default "hello"), and to make init fail once the routes are
+// registered, "fail": "throw" (a std::runtime_error) or "fail": "duplicate" (a route registered
+// twice, which the host refuses); any other member is an error.
 #include <latchkey/plugin.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -58,7 +63,8 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 class SdkPlugin {
  public:
   explicit SdkPlugin(latchkey::Setup& setup) : host_(setup.host()) {
-    greeting_ = read_config(setup);
+    const auto [greeting, fail] = read_config(setup);
+    greeting_ = greeting;
     setup.filter("sdk-auth", this, &SdkPlugin::fake_auth, latchkey::Stage::Authenticate);
     setup.filter("sdk-default", [this](Request& req, Response& res) { return default_filter(req, res); });
 
@@ -93,6 +99,8 @@ class SdkPlugin {
       auto suspended = latchkey::suspend(req, res);
       throw std::runtime_error("sdk test: thrown while suspended");
     });
+    if (fail == "throw") throw std::runtime_error("sdk test: init refused");
+    if (fail == "duplicate") setup.route(public_route("GET", "/sdk/public"), [](Request&, Response&) {});
     host_.log(latchkey::Level::Info, "ready, greeting " + greeting_);
   }
 
@@ -105,14 +113,16 @@ class SdkPlugin {
   static void check_config(latchkey::Config& config) { read_config(config); }
 
  private:
-  static std::string read_config(latchkey::Config& config) {
+  static std::pair<std::string, std::string> read_config(latchkey::Config& config) {
     rapidjson::Document doc;
     doc.Parse(config.json().data(), config.json().size());
     if (doc.HasParseError() || !doc.IsObject()) throw latchkey::InvalidConfig("", "must be a JSON object");
-    std::string greeting = "hello";
+    std::string greeting = "hello", fail;
     for (const auto& m : doc.GetObject()) {
       const std::string key = m.name.GetString();
-      if (key != "greeting") {
+      if (key == "fail" && m.value.IsString()) {
+        fail = m.value.GetString();
+      } else if (key != "greeting") {
         config.report_error("/" + key, "unknown setting");
       } else if (!m.value.IsString()) {
         throw latchkey::InvalidConfig("/greeting", "must be a string");
@@ -120,7 +130,7 @@ class SdkPlugin {
         greeting = m.value.GetString();
       }
     }
-    return greeting;
+    return {greeting, fail};
   }
 
   Filter fake_auth(Request& req, Response&) {
