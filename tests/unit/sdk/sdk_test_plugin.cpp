@@ -118,7 +118,9 @@ class SdkPlugin {
     doc.Parse(config.json().data(), config.json().size());
     if (doc.HasParseError() || !doc.IsObject()) throw latchkey::InvalidConfig("", "must be a JSON object");
     std::string greeting = "hello", fail;
-    for (const auto& m : doc.GetObject()) {
+    // By index: comparing RapidJSON's member iterators is ambiguous to clang in C++20 (-Werror).
+    for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
+      const auto& m = doc.MemberBegin()[i];
       const std::string key = m.name.GetString();
       if (key == "fail" && m.value.IsString()) {
         fail = m.value.GetString();
