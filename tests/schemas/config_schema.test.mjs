@@ -231,6 +231,44 @@ for (const [what, config, pointer] of checkConfigGaps) {
   });
 }
 
+// The keys the host (host/src/config.cpp) and the plugin (plugin/src/config/auth_config.cpp) read,
+// taken from their sources, against the schema's: a key added on one side only fails here.
+function sourceKeys() {
+  const host = readFileSync(path.join(repo, 'host/src/config.cpp'), 'utf8');
+  const known = [...host.matchAll(/check_known_keys\([^,]+,[^,]+,\s*\{([^}]*)\}/g)].map((m) => [...m[1].matchAll(/"(\w+)"/g)].map((k) => k[1]));
+  const plugin = readFileSync(path.join(repo, 'plugin/src/config/auth_config.cpp'), 'utf8');
+  const bodies = {};
+  for (const m of plugin.matchAll(/\n(?:void read_(\w+)|AuthConfigResult (parse_auth_config))\([^)]*\) \{([\s\S]*?)\n\}\n/g)) bodies[m[1] ?? m[2]] = m[3];
+  const keys = (fn, receiver) => [...(bodies[fn] ?? '').matchAll(new RegExp(`\\b${receiver}\\.(?:read|array|object)\\("(\\w+)"`, 'g'))].map((m) => m[1]);
+  const places = {
+    '': [...keys('parse_auth_config', 'root'), ...keys('protect', 'root')],
+    database: keys('database', 'reader'), routes: keys('routes', 'reader'),
+    tokens: [...keys('tokens', 'reader'), ...keys('verify_keys', 'reader')], 'tokens/verify_keys/items': keys('verify_keys', 'entry'),
+    cookies: keys('cookies', 'reader'), password: keys('password', 'reader'), login_throttle: keys('login_throttle', 'reader'),
+    email: keys('email', 'reader'), google: keys('google', 'reader'), 'protect/items': keys('protect', 'entry'),
+    csrf: keys('parse_auth_config', 'csrf'),
+  };
+  return { host: known.find((k) => k.includes('plugins')) ?? [], plugin: known.find((k) => k.includes('path')) ?? [], places };
+}
+
+test('the schema names exactly the keys the host and the auth plugin read (from their sources)', () => {
+  const schema = JSON.parse(readFileSync(paths.configSchema, 'utf8'));
+  const { host, plugin, places } = sourceKeys();
+  const sorted = (list) => [...new Set(list)].sort();
+  assert.deepEqual(sorted(Object.keys(schema.properties)), sorted(host), 'host config keys');
+  assert.deepEqual(sorted(Object.keys(schema.$defs.plugin.properties)), sorted(plugin), 'plugin entry keys');
+  let count = 0;
+  for (const [place, keys] of Object.entries(places)) {
+    let node = schema.$defs.auth;
+    for (const token of place ? place.split('/') : []) node = token === 'items' ? node.items : node.properties[token];
+    assert.deepEqual(sorted(Object.keys(node.properties)), sorted(keys), `auth config keys at /${place}`);
+    count += keys.length;
+  }
+  assert.ok(count >= 60, `only ${count} keys found in plugin/src/config/auth_config.cpp: has its layout changed?`);
+  const everyKeyNames = leaves(everyKey).filter((tokens) => tokens.length && typeof tokens.at(-1) === 'string').length;
+  assert.ok(everyKeyNames >= count - 4, 'the probes below cover every key (all but verify_keys\' and protect\'s own)');
+});
+
 test('the tables are large enough', () => {
   assert.ok(bad.length >= 20, `${bad.length} bad configs`);
   assert.ok(good.length >= 5, `${good.length} good configs`);
