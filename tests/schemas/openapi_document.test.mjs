@@ -2,13 +2,14 @@
 // every schema in it compiles under ajv, and it describes every route, status and error code of
 // CONTRACT §3 (and the additions docs/AUTH.md records).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import { Validator } from '@seriousme/openapi-schema-validator';
 
 import { ApiDocument } from './api_document.mjs';
-import { paths } from './support.mjs';
+import { paths, repo } from './support.mjs';
 
 const document = JSON.parse(readFileSync(paths.openapi, 'utf8'));
 const api = new ApiDocument(document);
@@ -107,4 +108,18 @@ test('error bodies are restricted to their codes, and token answers carry cookie
   assert.equal(securitySchemes.bearerAuth.scheme, 'bearer');
   assert.deepEqual([securitySchemes.accessCookie.in, securitySchemes.accessCookie.name], ['cookie', 'accessToken']);
   assert.deepEqual([securitySchemes.refreshCookie.in, securitySchemes.refreshCookie.name], ['cookie', 'refreshToken']);
+});
+
+test('every route the plugin registers (plugin/src/http) is in the document, and no other', () => {
+  const folder = path.join(repo, 'plugin/src/http');
+  const registered = new Set();
+  const pattern = /"(GET|POST|PUT|PATCH|DELETE)",\s*(?:(?:state\.config\.routes\.)?prefix\s*\+\s*"([^"]+)"|"(\/[^"]*)"|(state\.config\.routes\.me_alias))/g;
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.cpp'))) {
+    for (const m of readFileSync(path.join(folder, file), 'utf8').matchAll(pattern)) {
+      const route = m[2] !== undefined ? `${P}${m[2]}` : m[3] ?? '/api/me';
+      registered.add(`${m[1]} ${route.replace(/\/:(\w+)/g, '/{$1}')}`);
+    }
+  }
+  assert.ok(registered.size >= 15, `only ${registered.size} routes found in ${folder}: has its layout changed?`);
+  assert.deepEqual([...registered].sort(), api.operations().sort());
 });
