@@ -1,8 +1,8 @@
 # Debian packages (CONTRACT §7) with CPack: `latchkey` from the install component `runtime`, and
 # `latchkey-dev` from `dev` (cmake/LatchkeyInstall.cmake), each with the files only a package has
-# (/etc/latchkey/latchkey.json, the systemd unit, /usr/share/doc) in a component of its own that a
-# plain `cmake --install` leaves out (EXCLUDE_FROM_ALL). script/package runs `cpack -G DEB`; the
-# package test (tests/package) runs it against the build it tests.
+# (/etc/latchkey/latchkey.json, the systemd unit, /usr/share/doc, manual pages) in a component of
+# its own that a plain `cmake --install` leaves out (EXCLUDE_FROM_ALL). script/package runs
+# `cpack -G DEB`; the package test (tests/package) runs it against the build it tests.
 include(CPackComponent)
 
 set(LATCHKEY_DEB_MAINTAINER "Latchkey maintainers <maintainers@latchkey.example>" CACHE STRING
@@ -28,6 +28,14 @@ foreach(package_component IN ITEMS latchkey:deb_runtime latchkey-dev:deb_dev)
   list(GET pair 1 component)
   install(FILES ${_latchkey_packaging}/debian/copyright ${_latchkey_generated}/changelog.gz
           DESTINATION share/doc/${package} COMPONENT ${component} EXCLUDE_FROM_ALL)
+endforeach()
+# Manual pages of the two programs, compressed the same way.
+foreach(page latchkey.1 latchkey-auth.1)
+  configure_file(${_latchkey_packaging}/man/${page} ${_latchkey_generated}/${page} @ONLY)
+  execute_process(COMMAND gzip -9n -c ${_latchkey_generated}/${page}
+                  OUTPUT_FILE ${_latchkey_generated}/${page}.gz COMMAND_ERROR_IS_FATAL ANY)
+  install(FILES ${_latchkey_generated}/${page}.gz DESTINATION share/man/man1
+          COMPONENT deb_runtime EXCLUDE_FROM_ALL)
 endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/docs/PACKAGING.md DESTINATION share/doc/latchkey
         RENAME README.Debian COMPONENT deb_runtime EXCLUDE_FROM_ALL)

@@ -87,6 +87,7 @@ RUNTIME_FILES = [
     "/etc/latchkey/latchkey.json",
     "/lib/systemd/system/latchkey.service",
     "/usr/share/doc/latchkey/copyright", "/usr/share/doc/latchkey/changelog.gz",
+    "/usr/share/man/man1/latchkey.1.gz", "/usr/share/man/man1/latchkey-auth.1.gz",
 ]
 DEV_FILES = [
     "/usr/include/latchkey/plugin.h", "/usr/include/latchkey/plugin.hpp",
