@@ -186,7 +186,7 @@ def check_unit(root, work):
     sysinit.target and network-online.target, are then looked for in that tree, which has none).
     So the check runs on a copy whose /usr/bin/latchkey is the extracted one (asserted to be the
     package's own executable first); every other line is the shipped unit, checked by this
-    machine's systemd. verify exits 0 even for a line it ignores, so any output is a failure.
+    machine's systemd, and its man: pages are the package's. verify exits 0 even for a line it ignores, so any output is a failure.
     """
     unit = (root / "lib/systemd/system/latchkey.service").read_text()
     host = root / "usr/bin/latchkey"
@@ -198,7 +198,9 @@ def check_unit(root, work):
     copy = work / "unit" / "latchkey.service"
     copy.parent.mkdir()
     copy.write_text(unit.replace("/usr/bin/latchkey", str(host)))
-    result = run(["systemd-analyze", "verify", str(copy)])
+    # verify also opens each Documentation=man: page: the extracted ones, through MANPATH.
+    result = run(["systemd-analyze", "verify", str(copy)],
+                 env={**os.environ, "MANPATH": str(root / "usr/share/man")})
     output = (result.stdout + result.stderr).strip()
     check(result.returncode == 0 and not output, f"systemd-analyze verify: exit {result.returncode}: {output}")
     security = run(["systemd-analyze", "security", "--offline=true", str(copy)])
