@@ -171,6 +171,12 @@ void read_email(JsonReader reader, EmailConfig& email) {
 void read_google(JsonReader reader, GoogleConfig& google) {
   reader.read("client_id", google.client_id);
   reader.read("jwks", google.jwks);
+  if (google.client_id && google.client_id->empty()) {
+    reader.error("client_id", "must not be empty (null turns Google sign-in off)");
+  }
+  if (google.client_id && !is_allowed_jwks_location(google.jwks)) {
+    reader.error("jwks", "must be an https:// URL (http:// only on a loopback host) or a file path");
+  }
 }
 
 void read_protect(JsonReader& root, std::vector<ProtectRule>& rules) {
@@ -186,6 +192,17 @@ void read_protect(JsonReader& root, std::vector<ProtectRule>& rules) {
 }
 
 }  // namespace
+
+bool is_allowed_jwks_location(std::string_view location) {
+  if (location.substr(0, 8) == "https://") return true;
+  for (const std::string_view host : {"http://127.0.0.1", "http://[::1]", "http://localhost"}) {
+    if (location.substr(0, host.size()) == host &&
+        (location.size() == host.size() || location[host.size()] == ':' || location[host.size()] == '/')) {
+      return true;
+    }
+  }
+  return location.find("://") == std::string_view::npos;  // a file path
+}
 
 std::string AuthConfig::resolve(const std::string& path) const {
   const std::filesystem::path p(path);

@@ -95,6 +95,10 @@ struct GoogleConfig {
   std::string jwks = "https://www.googleapis.com/oauth2/v3/certs";
 };
 
+// Where Google's keys may come from: an https:// URL, http:// only on a loopback host (tests), or a
+// file path (no scheme). Checked when the config is read, so --check-config refuses what init would.
+bool is_allowed_jwks_location(std::string_view location);
+
 struct ProtectRule {
   std::string prefix;
   std::vector<std::string> roles;

@@ -1,6 +1,8 @@
 // libcurl and file fetchers for JWKS documents.
 #include "google/jwks_fetch.h"
 
+#include "config/auth_config.h"
+
 #include <cctype>
 #include <fstream>
 #include <memory>
@@ -84,25 +86,16 @@ JwksDocument read_file(const std::string& path, std::size_t max_bytes) {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
-bool is_loopback_http(const std::string& url) {
-  for (const std::string_view host : {"http://127.0.0.1", "http://[::1]", "http://localhost"}) {
-    if (starts_with(url, host) && (url.size() == host.size() || url[host.size()] == ':' || url[host.size()] == '/')) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<JwksFetcher> make_jwks_fetcher(const std::string& location, const FetchLimits& limits,
                                              std::string& error) {
-  if (starts_with(location, "https://") || is_loopback_http(location)) {
-    return JwksFetcher([location, limits] { return fetch_url(location, limits); });
-  }
-  if (location.find("://") != std::string::npos) {
+  if (!config::is_allowed_jwks_location(location)) {
     error = "google.jwks must be an https:// URL (http:// only on a loopback host) or a file path";
     return std::nullopt;
+  }
+  if (location.find("://") != std::string::npos) {
+    return JwksFetcher([location, limits] { return fetch_url(location, limits); });
   }
   return JwksFetcher([location, limits] { return read_file(location, limits.max_bytes); });
 }

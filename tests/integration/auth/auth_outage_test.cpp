@@ -130,6 +130,8 @@ TEST_F(AuthOutage, PostgresDownAnswers503WithinFiveSecondsAndRecoversWithoutRest
   EXPECT_TRUE(wait_until([&] { return (down_me = http.get(auth_url("/me"), bearer(access))).status != 200; }, 5s));
   const auto me_time = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   EXPECT_TRUE(is_json_error(down_me, 503, "service_unavailable"));
+  EXPECT_EQ(down_me.header("Retry-After"), "5") << "the filter's 503 says when to try again, like the routes'";
+  EXPECT_EQ(down_login.header("Retry-After"), "5");
   EXPECT_LE(me_time, 5000ms);
   EXPECT_TRUE(set_cookies(down_me).empty());
 
