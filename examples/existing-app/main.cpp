@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   try {
+    // The endpoint before Latchkey, so that it is destroyed after it on every path: requests in
+    // flight on Latchkey's workers still answer through the endpoint's transport.
+    Http::Endpoint endpoint(Address(options.host, Port(options.port)));
     latchkey::Embedded lk = latchkey::Embedded::load(options.config);
 
     Rest::Router router;
@@ -100,8 +103,10 @@ int main(int argc, char** argv) {
     Rest::Routes::Get(router, "/orders", lk.protect(list_orders));
     Rest::Routes::Post(router, "/admin/purge", lk.protect(purge, {"admin"}));
 
-    Http::Endpoint endpoint(Address(options.host, Port(options.port)));
-    endpoint.init(Http::Endpoint::options().threads(options.threads).flags(Tcp::Options::ReuseAddr));
+    // Requests up to Latchkey's max_body_bytes (64 KiB by default) plus their head: a larger body
+    // gets Latchkey's own 413 rather than Pistache's (whose default limit is 4 KiB).
+    endpoint.init(Http::Endpoint::options().threads(options.threads).flags(Tcp::Options::ReuseAddr)
+                      .maxRequestSize(1 << 20));
     endpoint.setHandler(router.handler());
     endpoint.serveThreaded();
     std::cout << "listening on http://" << options.host << ":" << endpoint.getPort() << std::endl;

@@ -68,7 +68,8 @@ bool RequestRunner::run(std::shared_ptr<HttpRequest> request, std::shared_ptr<Ro
   });
 }
 
-bool RequestRunner::run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish) {
+RequestRunner::Waited RequestRunner::run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin,
+                                                  Finish finish) {
   struct Done {
     std::mutex mutex;
     std::condition_variable changed;
@@ -83,13 +84,16 @@ bool RequestRunner::run_and_wait(HttpRequest request, RouteMatch match, std::str
   };
   if (WorkerPool::on_worker_thread()) {
     pipeline_.run(std::move(request), std::move(match), std::move(local_origin), std::move(finish_and_tell), schedule());
-  } else if (!run(std::make_shared<HttpRequest>(std::move(request)), std::make_shared<RouteMatch>(std::move(match)),
-                  std::move(local_origin), std::move(finish_and_tell))) {
-    return false;
+    std::lock_guard lock(done->mutex);
+    return done->done ? Waited::finished : Waited::still_running;
+  }
+  if (!run(std::make_shared<HttpRequest>(std::move(request)), std::make_shared<RouteMatch>(std::move(match)),
+           std::move(local_origin), std::move(finish_and_tell))) {
+    return Waited::refused;
   }
   std::unique_lock lock(done->mutex);
   done->changed.wait(lock, [&] { return done->done; });
-  return true;
+  return Waited::finished;
 }
 
 void RequestRunner::stop_workers() { pool_.reset(); }

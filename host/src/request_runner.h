@@ -43,9 +43,12 @@ class RequestRunner {
 
   // The same for a found match, on a worker and waiting for its end when called from elsewhere
   // (a reactor thread), on the calling thread when that is a worker already (waiting there for
-  // another worker could deadlock). Returns once finish has returned; false when the workers are
-  // stopping (finish not called).
-  bool run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish);
+  // another worker could deadlock). finished: finish has returned. refused: the workers are
+  // stopping (finish not called). still_running: called on a worker and a filter or handler
+  // suspended; waiting for its resume, which needs a worker, could deadlock the pool, so this
+  // returns and finish runs later, on another thread.
+  enum class Waited { finished, refused, still_running };
+  Waited run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish);
 
   // Joins the workers (what is queued still runs). Call after drain() found nothing in flight.
   void stop_workers();

@@ -1,6 +1,6 @@
 """examples/existing-app, a Pistache application with its own main and routes, built out of tree
 with find_package(Latchkey) against the installed package and driven over HTTP: the mounted auth
-API, its own public route, a protected and an admin-only route, 401/403 exactly as the installed
+API, its own public routes (one asking authenticate() who calls), a protected and an admin-only route, 401/403 exactly as the installed
 host answers them, and the browser client."""
 import pathlib
 import subprocess
@@ -49,6 +49,10 @@ def main():
             status, _, me = request(app.base, "GET", "/api/auth/me", token=token)
             check(status == 200, f"/api/auth/me: {status} {me}")
             subject = me["user"]["id"]
+            status, _, body = request(app.base, "GET", "/whoami")
+            check((status, body) == (200, {"subject": None}), f"/whoami anonymous: {status} {body}")
+            status, _, body = request(app.base, "GET", "/whoami", token=token)
+            check((status, body) == (200, {"subject": subject}), f"/whoami (authenticate): {status} {body}")
             status, _, body = request(app.base, "GET", "/orders", token=token)
             check(status == 200 and body["subject"] == subject, f"/orders: {status} {body}")
             not_admin = refusal(app.base, "POST", "/admin/purge", token=token)

@@ -2,9 +2,11 @@
 // the shutdown that waits for every request in flight before the plugins go.
 #include "embed/embedded_state.h"
 #include "log.h"
+#include "worker_pool.h"
 
 #include <chrono>
 #include <sstream>
+#include <thread>
 
 namespace latchkey {
 namespace {
@@ -59,6 +61,11 @@ Embedded Embedded::load(const std::string& config_path) {
 
 void Embedded::shutdown() {
   if (!state_) return;  // moved from
+  if (host::WorkerPool::on_worker_thread()) {
+    // Inside a protected handler: the drain would wait for this very request, forever.
+    host::log_line(host::LogLevel::error, "host", "shutdown() called on a Latchkey worker thread: refused");
+    return;
+  }
   std::lock_guard lock(state_->shutdown_mutex);
   if (state_->shut_down) return;
   host::RequestRunner& runner = state_->runtime->runner();
@@ -67,6 +74,9 @@ void Embedded::shutdown() {
   for (int left = runner.drain(kDrainReport); left > 0; left = runner.drain(kDrainReport)) {
     host::log_line(host::LogLevel::warn, "host", "shutdown waits for " + std::to_string(left) + " requests in flight");
   }
+  // The last answers were handed to the reactor, not yet written: give it the moment the server's
+  // own drain gives it (http_server.cpp), since the application stops its endpoint next.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   state_->runtime->unload();
   state_->shut_down = true;
   host::log_line(host::LogLevel::info, "host", "stopped");

@@ -51,7 +51,10 @@ void serve(const std::shared_ptr<Embedded::State>& state, const Http::Request& p
     state->runtime->runner().end_request();
   };
   const std::string origin = embed::local_origin_of(*request);
-  if (!runner.run(std::move(request), std::move(match), origin, std::move(finish))) runner.end_request();
+  if (!runner.run(std::move(request), std::move(match), origin, std::move(finish))) {
+    runner.end_request();  // the workers are stopping: answer here rather than drop the writer
+    embed::answer(*shared_writer, host::json_error(503, "shutting_down", "the server is shutting down"));
+  }
 }
 
 }  // namespace

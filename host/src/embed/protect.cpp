@@ -75,7 +75,10 @@ void serve_protected(const std::shared_ptr<Embedded::State>& state, const std::s
     state->runtime->runner().end_request();
   };
   const std::string origin = embed::local_origin_of(*request);
-  if (!runner.run(std::move(request), std::move(match), origin, std::move(finish))) runner.end_request();
+  if (!runner.run(std::move(request), std::move(match), origin, std::move(finish))) {
+    runner.end_request();  // the workers are stopping: answer here rather than drop the writer
+    embed::answer(call->writer, host::json_error(503, "shutting_down", "the server is shutting down"));
+  }
 }
 
 // What authenticate() learns from the pipeline.
@@ -109,13 +112,25 @@ std::optional<Caller> Embedded::authenticate(const Http::Request& pistache_reque
   host::RouteMatch match;
   match.kind = host::RouteMatch::Kind::found;
   match.route = route.get();
-  host::Finish finish = [route, &runner](const host::HttpRequest&, const host::HttpResponse&) { runner.end_request(); };
+  // The finish keeps the route and the verdict alive: after still_running it runs later.
+  host::Finish finish = [route, verdict, &runner](const host::HttpRequest&, const host::HttpResponse&) {
+    runner.end_request();
+  };
   host::HttpRequest request = embed::plain_request_of(pistache_request);
   std::string origin = embed::local_origin_of(request);
   // The filters never run on the application's reactor thread: this waits for a worker.
-  if (!runner.run_and_wait(std::move(request), std::move(match), std::move(origin), std::move(finish))) {
-    runner.end_request();
-    return std::nullopt;
+  switch (runner.run_and_wait(std::move(request), std::move(match), std::move(origin), std::move(finish))) {
+    case host::RequestRunner::Waited::finished:
+      break;
+    case host::RequestRunner::Waited::refused:
+      runner.end_request();
+      return std::nullopt;
+    case host::RequestRunner::Waited::still_running:
+      // Called on a Latchkey worker (inside a protected handler) and a filter suspended: waiting
+      // for its resume could take the last free worker. Nobody, rather than a stalled pool.
+      host::log_line(host::LogLevel::warn, "application",
+                     "authenticate() on a Latchkey worker: a filter suspended, answered as no caller");
+      return std::nullopt;
   }
   return verdict->caller;
 }

@@ -1,6 +1,7 @@
 // Unit tests of the worker side both front doors share: a drain waits for the request in flight and
 // refuses new ones; run_and_wait puts the pipeline on a worker (never the caller's reactor thread);
 // an unmatched request is a static file or a 404.
+#include "host_api.h"
 #include "request_runner.h"
 #include "worker_pool.h"
 
@@ -100,13 +101,70 @@ TEST(RequestRunner, RunAndWaitRunsThePipelineOnAWorker) {
   world.release.set_value();
   uint32_t status = 0;
   HttpRequest request = *OneRoute::get("/r");
-  ASSERT_TRUE(world.runner->run_and_wait(request, *world.match("/r"), "",
+  ASSERT_EQ(RequestRunner::Waited::finished, world.runner->run_and_wait(request, *world.match("/r"), "",
                                          [&](const HttpRequest&, const HttpResponse& response) {
                                            status = response.status;
                                          }));
   EXPECT_EQ(status, 200u) << "run_and_wait returned before finish";
   EXPECT_TRUE(world.gate.ran_on_worker) << "the handler ran on the calling thread";
   EXPECT_FALSE(WorkerPool::on_worker_thread());
+}
+
+// A handler that suspends and leaves the completion to the test (as a plugin's own thread would).
+struct Suspender {
+  std::promise<lk_response*> suspended;
+};
+
+int32_t suspending_handler(void* user_data, lk_request* req, lk_response* res) {
+  if (host_api_table()->request_suspend(req) != LK_OK) return LK_ERR_INTERNAL;
+  static_cast<Suspender*>(user_data)->suspended.set_value(res);
+  return LK_OK;
+}
+
+// On a worker (a protected handler that calls authenticate()), a pipeline that suspends is not
+// waited for: its resume needs a worker, and every worker waiting so would stall the pool.
+TEST(RequestRunner, RunAndWaitOnAWorkerDoesNotWaitForASuspendedRequest) {
+  HostConfig config;
+  Pipeline pipeline;
+  Suspender suspender;
+  Route route;
+  route.method = "GET";
+  route.pattern = "/s";
+  route.auth = LK_AUTH_PUBLIC;
+  route.handler = suspending_handler;
+  route.user_data = &suspender;
+  ASSERT_TRUE(pipeline.router().add(route));
+  RequestRunner runner(config, pipeline, 1);  // one worker: waiting on it would never end
+
+  std::promise<uint32_t> finished;
+  std::promise<RequestRunner::Waited> waited;
+  HttpRequest request = *OneRoute::get("/s");
+  const RouteMatch match = pipeline.router().match("GET", "/s");
+  auto outer = std::make_shared<HttpRequest>(*OneRoute::get("/outer"));
+  Route outer_route = route;
+  outer_route.pattern = "/outer";
+  outer_route.handler = [](void* user_data, lk_request*, lk_response*) -> int32_t {
+    (*static_cast<std::function<void()>*>(user_data))();
+    return LK_OK;
+  };
+  std::function<void()> call_inside = [&] {
+    waited.set_value(runner.run_and_wait(request, match, "", [&](const HttpRequest&, const HttpResponse& response) {
+      finished.set_value(response.status);
+    }));
+  };
+  outer_route.user_data = &call_inside;
+  ASSERT_TRUE(pipeline.router().add(outer_route));
+  ASSERT_TRUE(runner.run(outer, std::make_shared<RouteMatch>(pipeline.router().match("GET", "/outer")), "",
+                         [](const HttpRequest&, const HttpResponse&) {}));
+
+  auto result = waited.get_future();
+  ASSERT_EQ(result.wait_for(5s), std::future_status::ready) << "run_and_wait waited on the only worker";
+  EXPECT_EQ(result.get(), RequestRunner::Waited::still_running);
+  lk_response* response = suspender.suspended.get_future().get();
+  host_api_table()->response_complete(response, LK_OK);  // the resume runs on the now free worker
+  auto status = finished.get_future();
+  ASSERT_EQ(status.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(status.get(), 200u);
 }
 
 TEST(RequestRunner, UnmatchedGetIsAStaticFileOrA404) {
