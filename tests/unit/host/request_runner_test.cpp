@@ -134,12 +134,10 @@ TEST(RequestRunner, RunAndWaitOnAWorkerDoesNotWaitForASuspendedRequest) {
   route.handler = suspending_handler;
   route.user_data = &suspender;
   ASSERT_TRUE(pipeline.router().add(route));
-  RequestRunner runner(config, pipeline, 1);  // one worker: waiting on it would never end
 
   std::promise<uint32_t> finished;
   std::promise<RequestRunner::Waited> waited;
   HttpRequest request = *OneRoute::get("/s");
-  const RouteMatch match = pipeline.router().match("GET", "/s");
   auto outer = std::make_shared<HttpRequest>(*OneRoute::get("/outer"));
   Route outer_route = route;
   outer_route.pattern = "/outer";
@@ -147,13 +145,18 @@ TEST(RequestRunner, RunAndWaitOnAWorkerDoesNotWaitForASuspendedRequest) {
     (*static_cast<std::function<void()>*>(user_data))();
     return LK_OK;
   };
+  RouteMatch match;
+  RequestRunner* running = nullptr;
   std::function<void()> call_inside = [&] {
-    waited.set_value(runner.run_and_wait(request, match, "", [&](const HttpRequest&, const HttpResponse& response) {
+    waited.set_value(running->run_and_wait(request, match, "", [&](const HttpRequest&, const HttpResponse& response) {
       finished.set_value(response.status);
     }));
   };
   outer_route.user_data = &call_inside;
   ASSERT_TRUE(pipeline.router().add(outer_route));
+  match = pipeline.router().match("GET", "/s");  // after the last add: a match points into the router
+  RequestRunner runner(config, pipeline, 1);      // one worker: waiting on it would never end
+  running = &runner;
   ASSERT_TRUE(runner.run(outer, std::make_shared<RouteMatch>(pipeline.router().match("GET", "/outer")), "",
                          [](const HttpRequest&, const HttpResponse&) {}));
 
