@@ -14,6 +14,19 @@ namespace {
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |  // no recursion: no stack blowup
                                  rapidjson::kParseValidateEncodingFlag;
 
+// RapidJSON decodes a lone low surrogate (`"\ude00"`) into the bytes ED B8 80, which are not
+// UTF-8 (it refuses a lone high one itself); raw bytes were validated already, so an encoded
+// surrogate (ED A0..BF) can only come from such an escape. Found by jwks_fuzz: such a kid read
+// back from our own JWKS output was refused.
+bool has_encoded_surrogate(const char* text, rapidjson::SizeType length) {
+  for (rapidjson::SizeType i = 0; i + 1 < length; ++i) {
+    if (static_cast<unsigned char>(text[i]) == 0xED && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Returning false from a handler stops the parse with an error.
 class StrictnessCheck : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, StrictnessCheck> {
  public:
@@ -25,7 +38,9 @@ class StrictnessCheck : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, S
     names_.emplace_back();
     return true;
   }
+  bool String(const char* text, rapidjson::SizeType length, bool) { return !has_encoded_surrogate(text, length); }
   bool Key(const char* name, rapidjson::SizeType length, bool) {
+    if (has_encoded_surrogate(name, length)) return false;
     return names_.back().emplace(name, length).second;  // names are compared after unescaping
   }
   bool EndObject(rapidjson::SizeType) {

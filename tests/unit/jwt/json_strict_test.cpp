@@ -35,6 +35,18 @@ TEST(JwtJsonStrict, RefusesDuplicatesSpelledWithEscapes) {
   EXPECT_FALSE(accepted(R"({"alg":"HS256","\u0061lg":"none"})"));
 }
 
+// A lone surrogate escape decodes to bytes that are not UTF-8: refused in values and in names;
+// a pair is one character and stays accepted.
+TEST(JwtJsonStrict, RefusesLoneSurrogateEscapes) {
+  EXPECT_FALSE(accepted(R"({"kid":"\ude00"})"));
+  EXPECT_FALSE(accepted(R"({"kid":"a\udfffb"})"));
+  EXPECT_FALSE(accepted(R"({"\udc00":1})"));
+  EXPECT_FALSE(accepted(R"({"kid":"\ud800"})"));
+  EXPECT_FALSE(accepted(R"({"kid":"\ud83dx"})"));
+  EXPECT_TRUE(accepted(R"({"kid":"\ud83d\ude00"})"));
+  EXPECT_TRUE(accepted(R"({"kid":"\ud41d\u00e9"})"));  // U+D41D is an ordinary character
+}
+
 TEST(JwtJsonStrict, AllowsTheSameNameInSiblingObjects) {
   EXPECT_TRUE(accepted(R"({"x":{"a":1},"y":{"a":1}})"));
 }

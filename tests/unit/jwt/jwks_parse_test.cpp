@@ -66,6 +66,21 @@ TEST(ParseJwks, RefusesDocumentsThatAreNotAJwks) {
   EXPECT_TRUE(parse_jwks(R"({"keys":[]})").key_set);
 }
 
+// jwks_fuzz's finding: a usable key whose kid held a lone surrogate escape was taken, and our own
+// JWKS output of it (the kid's non-UTF-8 bytes) did not read back. Such a document is refused now.
+TEST(ParseJwks, FuzzFindingKidWithALoneSurrogateIsRefusedNotTaken) {
+  std::string ec = kEcJwk;
+  ec.replace(ec.find("ec-1"), 4, R"(ec-\ude00)");
+  EXPECT_FALSE(parse_jwks(R"({"keys":[)" + ec + "]}").key_set);
+  ec = kEcJwk;
+  ec.replace(ec.find("ec-1"), 4, R"(ec-\ud83d\ude00)");  // a pair: one character, taken and written back
+  const KeySetResult parsed = parse_jwks(R"({"keys":[)" + ec + "]}");
+  ASSERT_TRUE(parsed.key_set) << parsed.error;
+  const KeySetResult again = parse_jwks(jwks_json(*parsed.key_set));
+  ASSERT_TRUE(again.key_set) << again.error;
+  EXPECT_NE(again.key_set->find("ec-\xF0\x9F\x98\x80"), nullptr);
+}
+
 TEST(ParseJwks, RefusesTwoUsableKeysWithOneKid) {
   EXPECT_FALSE(parse_jwks(R"({"keys":[)" + rfc_rsa_jwk("same") + "," + rfc_rsa_jwk("same") + "]}").key_set);
 }
