@@ -171,12 +171,62 @@ void read_statics(const Value& statics, HostConfig& config, std::vector<ConfigEr
   }
 }
 
+// A path of the host's own (metrics, health): absolute, no query, no dot segments.
+bool is_own_path(const Value& value) {
+  if (!value.IsString()) return false;
+  const std::string_view path(value.GetString(), value.GetStringLength());
+  return path.size() > 1 && path.front() == '/' && path.find_first_of("?#%\\ ") == std::string_view::npos &&
+         path.find("/.") == std::string_view::npos && path.find("//") == std::string_view::npos;
+}
+
+void read_metrics(const Value& metrics, HostConfig& config, std::vector<ConfigError>& errors) {
+  if (metrics.IsNull()) {
+    config.metrics.reset();
+    return;
+  }
+  if (!metrics.IsObject()) {
+    errors.push_back({"/metrics", "must be an object or null (no /metrics)"});
+    return;
+  }
+  check_known_keys(metrics, "/metrics", {"path", "allow"}, errors);
+  MetricsConfig parsed;
+  if (metrics.HasMember("path")) {
+    if (is_own_path(metrics["path"])) parsed.path = metrics["path"].GetString();
+    else errors.push_back({"/metrics/path", "must be a path such as \"/metrics\""});
+  }
+  parsed.allow = config.metrics ? config.metrics->allow : std::vector<AddressRange>{};
+  if (metrics.HasMember("allow")) {
+    const Value& allow = metrics["allow"];
+    parsed.allow.clear();
+    if (!allow.IsArray()) errors.push_back({"/metrics/allow", "must be an array of CIDRs, e.g. \"10.0.0.0/8\""});
+    for (rapidjson::SizeType i = 0; allow.IsArray() && i < allow.Size(); ++i) {
+      auto range = allow[i].IsString() ? AddressRange::parse(allow[i].GetString()) : std::nullopt;
+      if (range) parsed.allow.push_back(*range);
+      else errors.push_back({"/metrics/allow/" + std::to_string(i), "must be a CIDR such as \"127.0.0.0/8\" or \"::1/128\""});
+    }
+  }
+  config.metrics = std::move(parsed);
+}
+
+void read_health(const Value& health, HostConfig& config, std::vector<ConfigError>& errors) {
+  if (!health.IsObject()) {
+    errors.push_back({"/health", "must be an object"});
+    return;
+  }
+  check_known_keys(health, "/health", {"live", "ready"}, errors);
+  for (auto [key, target] : {std::pair{"live", &config.health.live}, std::pair{"ready", &config.health.ready}}) {
+    if (!health.HasMember(key)) continue;
+    if (is_own_path(health[key])) *target = health[key].GetString();
+    else errors.push_back({std::string("/health/") + key, "must be a path such as \"/healthz\""});
+  }
+}
+
 void read_document(const Value& root, HostConfig& config, std::vector<ConfigError>& errors) {
   if (!root.IsObject()) {
     errors.push_back({"", "the config must be a JSON object"});
     return;
   }
-  check_known_keys(root, "", {"listen", "threads", "max_body_bytes", "static", "plugins"}, errors);
+  check_known_keys(root, "", {"listen", "threads", "max_body_bytes", "static", "plugins", "metrics", "health"}, errors);
   if (root.HasMember("listen")) {
     const Value& listen = root["listen"];
     auto parsed = listen.IsString() ? parse_listen_address(std::string_view(listen.GetString(), listen.GetStringLength())) : std::nullopt;
@@ -195,9 +245,20 @@ void read_document(const Value& root, HostConfig& config, std::vector<ConfigErro
   }
   if (root.HasMember("static")) read_statics(root["static"], config, errors);
   if (root.HasMember("plugins")) read_plugins(root["plugins"], config, errors);
+  if (root.HasMember("metrics")) read_metrics(root["metrics"], config, errors);
+  if (root.HasMember("health")) read_health(root["health"], config, errors);
+  const std::string* metrics_path = config.metrics ? &config.metrics->path : nullptr;
+  if ((metrics_path && (*metrics_path == config.health.live || *metrics_path == config.health.ready)) ||
+      config.health.live == config.health.ready) {
+    errors.push_back({"/health", "the metrics, live and ready paths must differ"});
+  }
 }
 
 }  // namespace
+
+HostConfig::HostConfig() : metrics(MetricsConfig{}) {
+  metrics->allow = {*AddressRange::parse("127.0.0.0/8"), *AddressRange::parse("::1/128")};
+}
 
 std::optional<std::string> process_env(const std::string& name) {
   const char* value = std::getenv(name.c_str());

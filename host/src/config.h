@@ -1,6 +1,8 @@
 // The host's config file (CONTRACT §2): parsing, ${NAME} substitution and validation.
 #pragma once
 
+#include "address_range.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -33,6 +35,18 @@ struct PluginEntry {
   std::string pointer;      // "/plugins/N", for error messages
 };
 
+// GET path → the Prometheus exposition, for clients in allow only (others get a 404).
+struct MetricsConfig {
+  std::string path = "/metrics";
+  std::vector<AddressRange> allow;  // default 127.0.0.0/8 and ::1/128
+};
+
+// The liveness and readiness paths (CONTRACT §9).
+struct HealthConfig {
+  std::string live = "/healthz";
+  std::string ready = "/readyz";
+};
+
 struct HostConfig {
   std::string file;  // the config file as given
   std::string dir;   // its folder, absolute: relative paths resolve against it
@@ -41,6 +55,10 @@ struct HostConfig {
   uint64_t max_body_bytes = 65536;
   std::vector<StaticMount> statics;
   std::vector<PluginEntry> plugins;
+  std::optional<MetricsConfig> metrics;  // null: "metrics": null turned /metrics off
+  HealthConfig health;
+
+  HostConfig();
 };
 
 struct ConfigResult {

@@ -1,13 +1,15 @@
-// Implements lk_host_api (ABI 1.0 and 1.1): every function checks its arguments, copies what it is given and returns
+// Implements lk_host_api (ABI 1.0 to 1.2): every function checks its arguments, copies what it is given and returns
 // borrowed views of host-owned data. No exception leaves these functions.
 #include "host_api.h"
 
+#include "host_services.h"
 #include "log.h"
 #include "pipeline.h"
 #include "url_decode.h"
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <strings.h>
 #include <string>
@@ -250,6 +252,76 @@ int32_t response_complete(lk_response* res, int32_t status) {
   return res->flight->complete(status);
 }
 
+// -- metrics, readiness, events (ABI 1.2) --
+
+int32_t record_metric(lk_host* host, metrics::Type type, lk_str name, lk_str help, const lk_str* labels,
+                      uint32_t label_count, double value) {
+  if (!host || !valid(name) || !valid(help) || (label_count > 0 && !labels) || !std::isfinite(value))
+    return LK_ERR_INVALID_ARGUMENT;
+  if (!host->services) return LK_ERR_WRONG_STAGE;
+  if (type == metrics::Type::counter && value < 0) return LK_ERR_INVALID_ARGUMENT;
+  if (label_count > metrics::kMaxLabels) return LK_ERR_INVALID_ARGUMENT;
+  std::vector<metrics::Label> pairs;
+  pairs.reserve(label_count);
+  for (uint32_t i = 0; i < label_count; ++i) {
+    const lk_str& label_name = labels[2 * i];
+    const lk_str& label_value = labels[2 * i + 1];
+    if (!valid(label_name) || !valid(label_value)) return LK_ERR_INVALID_ARGUMENT;
+    pairs.emplace_back(std::string_view(label_name.ptr, label_name.len), std::string_view(label_value.ptr, label_value.len));
+  }
+  std::string error;
+  metrics::Series* series = host->services->metrics.series(type, std::string_view(name.ptr, name.len),
+                                                           std::string_view(help.ptr, help.len), pairs, &error);
+  if (!series) {
+    log_line(LogLevel::warn, host->plugin_name, "metric refused: " + error);
+    return LK_ERR_INVALID_ARGUMENT;
+  }
+  switch (type) {
+    case metrics::Type::counter: series->add(value); break;
+    case metrics::Type::gauge: series->set(value); break;
+    case metrics::Type::histogram: series->observe(value); break;
+  }
+  return LK_OK;
+}
+
+int32_t metric_counter_add(lk_host* host, lk_str name, lk_str help, const lk_str* labels, uint32_t label_count,
+                           double value) {
+  return record_metric(host, metrics::Type::counter, name, help, labels, label_count, value);
+}
+
+int32_t metric_gauge_set(lk_host* host, lk_str name, lk_str help, const lk_str* labels, uint32_t label_count,
+                         double value) {
+  return record_metric(host, metrics::Type::gauge, name, help, labels, label_count, value);
+}
+
+int32_t metric_histogram_observe(lk_host* host, lk_str name, lk_str help, const lk_str* labels, uint32_t label_count,
+                                 double value) {
+  return record_metric(host, metrics::Type::histogram, name, help, labels, label_count, value);
+}
+
+int32_t register_readiness(lk_host* host, lk_readiness_fn check, void* user_data) {
+  if (!host || !check) return LK_ERR_INVALID_ARGUMENT;
+  if (!host->registering || !host->services) return LK_ERR_WRONG_STAGE;
+  host->services->readiness.add(host->plugin_name, check, user_data);
+  return LK_OK;
+}
+
+int32_t publish_event(lk_host* host, lk_str name, lk_str json) {
+  if (!host || !valid(name) || !valid(json)) return LK_ERR_INVALID_ARGUMENT;
+  if (host->registering || !host->services) return LK_ERR_WRONG_STAGE;
+  return host->services->events.publish(std::string_view(name.ptr, name.len), std::string_view(json.ptr, json.len),
+                                        host->plugin_name);
+}
+
+int32_t subscribe_event(lk_host* host, lk_str name, lk_event_fn callback, void* user_data) {
+  if (!host || !valid(name) || !callback) return LK_ERR_INVALID_ARGUMENT;
+  if (!host->registering || !host->services) return LK_ERR_WRONG_STAGE;
+  const std::string event = to_string(name);
+  if (event != "*" && !EventBus::is_event_name(event)) return LK_ERR_INVALID_ARGUMENT;
+  host->services->events.subscribe(event, callback, user_data, host->plugin_name);
+  return LK_OK;
+}
+
 }  // namespace
 
 const lk_host_api* host_api_table() {
@@ -279,6 +351,12 @@ const lk_host_api* host_api_table() {
       response_set_body,
       request_suspend,
       response_complete,
+      metric_counter_add,
+      metric_gauge_set,
+      metric_histogram_observe,
+      register_readiness,
+      publish_event,
+      subscribe_event,
   };
   return &table;
 }

@@ -1,4 +1,4 @@
-// The table of host functions handed to every plugin (lk_host_api, ABI 1.1).
+// The table of host functions handed to every plugin (lk_host_api, ABI 1.2).
 #pragma once
 
 #include <latchkey/plugin.h>

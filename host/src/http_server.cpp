@@ -7,6 +7,8 @@
 #include "front_door/request_reader.h"
 #include "front_door/response_writing.h"
 #include "log.h"
+#include "metrics/http_metrics.h"
+#include "operator_routes.h"
 
 #include <pistache/endpoint.h>
 #include <pistache/peer.h>
@@ -23,11 +25,19 @@ using namespace Pistache;
 struct HttpServer::State {
   const HostConfig& config;
   RequestRunner& runner;
+  OperatorRoutes operators;
+  metrics::HttpMetrics http_metrics;
   std::unique_ptr<Http::Endpoint> endpoint;
   std::mutex origin_mutex;
   std::string local_origin;
 
-  State(const HostConfig& c, RequestRunner& r) : config(c), runner(r) {}
+  State(const HostConfig& c, RequestRunner& r, HostServices& services)
+      : config(c),
+        runner(r),
+        operators(c, services),
+        http_metrics(
+            services.metrics, [&r] { return static_cast<double>(r.in_flight()); },
+            [&r] { return static_cast<double>(r.queue_depth()); }) {}
 
   // The origin is known only once Pistache has bound the port, which may be after the first request.
   void set_local_origin(std::string origin) {
@@ -43,6 +53,16 @@ struct HttpServer::State {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point started) {
+  return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+// The route label of an answer: the matched pattern, else a static file or nothing.
+std::string_view route_label(std::string_view pattern, uint32_t status) {
+  if (!pattern.empty()) return pattern;
+  return status < 400 ? metrics::kStaticRoute : metrics::kUnmatchedRoute;
+}
 
 // The largest request head (request line and headers) the host reads; past it, 431.
 constexpr size_t kMaxHeadBytes = 16384;
@@ -103,6 +123,7 @@ class RequestHandler : public Http::Handler {
         Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
         respond(writer, json_error(read.refusal.status, read.refusal.code, read.refusal.message), connection);
         log_line(LogLevel::info, "access", "malformed request refused " + std::to_string(read.refusal.status));
+        state_->http_metrics.record("", metrics::kUnmatchedRoute, read.refusal.status, 0);
         return;
       }
       case ReadResult::Kind::request:
@@ -138,8 +159,12 @@ class RequestHandler : public Http::Handler {
     auto answer_now = [&](const HttpResponse& response) {
       respond(writer, response, connection);
       access_log(*request, response.status, started);
+      state_->http_metrics.record(request->method, metrics::kUnmatchedRoute, response.status, seconds_since(started));
     };
     if (state_->runner.draining()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
+    if (const auto own = state_->operators.match(*request); own != OperatorRoutes::Kind::none) {
+      return answer_own(own, std::move(request), std::move(writer), std::move(connection), started);
+    }
 
     auto match = std::make_shared<RouteMatch>(state_->runner.pipeline().router().match(request->method, request->path));
     if (match->kind == RouteMatch::Kind::method_not_allowed) {
@@ -154,10 +179,16 @@ class RequestHandler : public Http::Handler {
     RequestRunner& runner = state_->runner;
     if (!runner.begin_request()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
     auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
+    // The router's routes live as long as the runtime: a view of the pattern stays valid.
+    const std::string_view pattern =
+        match->kind == RouteMatch::Kind::found ? std::string_view(match->route->pattern) : std::string_view();
     // Called once per request, on a worker.
-    Finish finish = [&runner, shared_writer, started, connection](const HttpRequest& done, const HttpResponse& response) {
+    Finish finish = [&runner, state = state_.get(), pattern, shared_writer, started, connection](
+                        const HttpRequest& done, const HttpResponse& response) {
       respond(*shared_writer, response, connection);
       access_log(done, response.status, started);
+      state->http_metrics.record(done.method, route_label(pattern, response.status), response.status,
+                                 seconds_since(started));
       runner.end_request();
     };
     if (!runner.run(std::move(request), std::move(match), state_->get_local_origin(), std::move(finish))) {
@@ -165,13 +196,32 @@ class RequestHandler : public Http::Handler {
     }
   }
 
+  // The host's own routes, answered on a worker (a readiness check may block for a second).
+  void answer_own(OperatorRoutes::Kind kind, std::shared_ptr<HttpRequest> request, Http::ResponseWriter writer,
+                  std::shared_ptr<Connection> connection, Clock::time_point started) {
+    RequestRunner& runner = state_->runner;
+    auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
+    auto answer = [&runner, state = state_.get(), kind, request, shared_writer, connection, started] {
+      const HttpResponse response = state->operators.answer(kind);
+      respond(*shared_writer, response, connection);
+      if (OperatorRoutes::logged(kind)) access_log(*request, response.status, started);
+      state->http_metrics.record(request->method, request->path, response.status, seconds_since(started));
+      runner.end_request();
+    };
+    if (!runner.begin_request()) {
+      respond(*shared_writer, json_error(503, "shutting_down", "the server is shutting down"), connection);
+      return;
+    }
+    if (!runner.run_task(std::move(answer))) runner.end_request();
+  }
+
   std::shared_ptr<HttpServer::State> state_;
 };
 
 }  // namespace
 
-HttpServer::HttpServer(const HostConfig& config, RequestRunner& runner)
-    : state_(std::make_shared<State>(config, runner)) {}
+HttpServer::HttpServer(const HostConfig& config, RequestRunner& runner, HostServices& services)
+    : state_(std::make_shared<State>(config, runner, services)) {}
 
 HttpServer::~HttpServer() {
   if (state_->endpoint) drain_and_stop(std::chrono::milliseconds(0));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.h"
+#include "host_services.h"
 #include "request_runner.h"
 
 #include <chrono>
@@ -13,7 +14,7 @@ namespace latchkey::host {
 class HttpServer {
  public:
   // The runner (its pipeline and workers) outlives the server.
-  HttpServer(const HostConfig& config, RequestRunner& runner);
+  HttpServer(const HostConfig& config, RequestRunner& runner, HostServices& services);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

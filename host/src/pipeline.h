@@ -15,6 +15,8 @@
 
 namespace latchkey::host {
 
+struct HostServices;
+
 struct Filter {
   std::string name;
   uint32_t stage = LK_STAGE_DEFAULT;
@@ -58,6 +60,7 @@ struct lk_host {
   std::string config_dir;
   std::string config_pointer;  // "/plugins/N/config"
   latchkey::host::Pipeline* pipeline = nullptr;
+  latchkey::host::HostServices* services = nullptr;  // null in `latchkey --check-config`
   bool registering = false;  // inside lk_plugin_init
   std::vector<latchkey::host::ConfigError>* config_errors = nullptr;
 };

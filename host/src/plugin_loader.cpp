@@ -80,7 +80,7 @@ LoadedPlugin::~LoadedPlugin() {
   dlclose(handle_);
 }
 
-LoadResult load_plugin(const PluginEntry& entry, const HostConfig& config, Pipeline& pipeline,
+LoadResult load_plugin(const PluginEntry& entry, const HostConfig& config, Pipeline& pipeline, HostServices& services,
                        std::vector<ConfigError>& config_errors) {
   LoadResult result;
   OpenedPlugin opened = open_and_check(entry);
@@ -95,6 +95,7 @@ LoadResult load_plugin(const PluginEntry& entry, const HostConfig& config, Pipel
     return result;
   }
   auto context = make_context(entry, config, &pipeline, &config_errors);
+  context->services = &services;
   lk_plugin_instance instance{};
   instance.struct_size = sizeof(lk_plugin_instance);
   context->registering = true;

@@ -12,6 +12,8 @@
 
 namespace latchkey::host {
 
+struct HostServices;
+
 // A plugin that is loaded and initialised. Destroying it calls the plugin's destroy callback and
 // unloads the object; the host does this only after the last request has finished.
 class LoadedPlugin {
@@ -38,7 +40,7 @@ struct LoadResult {
 // Loads entry and runs its init, registering its routes and filters into pipeline. Config errors the
 // plugin reports go to config_errors.
 LoadResult load_plugin(const PluginEntry& entry, const HostConfig& config, Pipeline& pipeline,
-                       std::vector<ConfigError>& config_errors);
+                       HostServices& services, std::vector<ConfigError>& config_errors);
 
 // Loads entry and runs its optional check_config (never init). Returns "" or one error line.
 std::string check_plugin(const PluginEntry& entry, const HostConfig& config, std::vector<ConfigError>& config_errors);

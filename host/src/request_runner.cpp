@@ -28,6 +28,23 @@ void RequestRunner::end_request() {
   if (--in_flight_ == 0) idle_.notify_all();
 }
 
+bool RequestRunner::run_task(std::function<void()> task) { return pool_ && pool_->submit(std::move(task)); }
+
+std::function<bool(std::function<void()>)> RequestRunner::submitter() const {
+  return [pool = std::weak_ptr<WorkerPool>(pool_)](std::function<void()> task) {
+    auto open = pool.lock();
+    return open && open->submit(std::move(task));
+  };
+}
+
+int RequestRunner::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return in_flight_;
+}
+
+// Read by /metrics, a request: the workers cannot be stopping while it runs.
+size_t RequestRunner::queue_depth() const { return pool_ ? pool_->queued() : 0; }
+
 bool RequestRunner::draining() const {
   std::lock_guard lock(mutex_);
   return draining_;

@@ -50,6 +50,18 @@ class RequestRunner {
   enum class Waited { finished, refused, still_running };
   Waited run_and_wait(HttpRequest request, RouteMatch match, std::string local_origin, Finish finish);
 
+  // Runs task on a worker, for a request the front door answers itself (the host's own routes),
+  // counted in with begin_request like any. False (task dropped) once the workers are stopping.
+  bool run_task(std::function<void()> task);
+
+  // Queues work that is not a request (event delivery) on the workers, from any thread: like a
+  // completion, it holds the pool only while queuing, and is refused (false) once it stopped.
+  std::function<bool(std::function<void()>)> submitter() const;
+
+  // Requests counted in and not yet ended; tasks waiting for a worker.
+  int in_flight() const;
+  size_t queue_depth() const;
+
   // Joins the workers (what is queued still runs). Call after drain() found nothing in flight.
   void stop_workers();
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config.h"
+#include "host_services.h"
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "request_runner.h"
@@ -29,6 +30,7 @@ class Runtime {
   const HostConfig& config() const { return config_; }
   const Pipeline& pipeline() const { return pipeline_; }
   RequestRunner& runner() { return *runner_; }
+  HostServices& services() { return *services_; }
 
   // Joins the workers, then destroys the plugins, newest first. Only once nothing is in flight
   // (runner().drain() returned 0): plugin code still running must not be unloaded. Idempotent.
@@ -39,6 +41,7 @@ class Runtime {
 
   HostConfig config_;
   Pipeline pipeline_;
+  std::unique_ptr<HostServices> services_;  // before the plugins: they hold pointers into it
   std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
   std::unique_ptr<RequestRunner> runner_;
 };

@@ -96,7 +96,7 @@ int serve(const HostConfig& config) {
   }
 
   malloc_trim(0);  // what the plugins' init freed (the auth plugin's timing hash) leaves RSS now
-  auto server = std::make_unique<HttpServer>(runtime->config(), runtime->runner());
+  auto server = std::make_unique<HttpServer>(runtime->config(), runtime->runner(), runtime->services());
   try {
     server->start();
   } catch (const std::exception& error) {

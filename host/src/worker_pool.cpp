@@ -22,6 +22,11 @@ WorkerPool::~WorkerPool() {
   for (std::thread& thread : threads_) thread.join();
 }
 
+size_t WorkerPool::queued() {
+  std::lock_guard lock(mutex_);
+  return tasks_.size();
+}
+
 bool WorkerPool::submit(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);

@@ -20,6 +20,9 @@ class WorkerPool {
   // Queues task; false (and task dropped) once the pool is being destroyed.
   bool submit(std::function<void()> task);
 
+  // Tasks waiting for a worker.
+  size_t queued();
+
   // Whether the calling thread is a worker of any pool (so waiting there for a task could deadlock).
   static bool on_worker_thread();
 

@@ -49,6 +49,9 @@
 ** callback may suspend its request and complete it from another thread
 ** (request_suspend, response_complete). Exceptions must never leave a
 ** plugin; the host also catches any that do and answers 500.
+**
+** Since ABI 1.2 a plugin can also feed the host's /metrics, tell /readyz
+** whether it can serve, and publish events that other plugins subscribe to.
 */
 #ifndef LATCHKEY_PLUGIN_H
 #define LATCHKEY_PLUGIN_H
@@ -63,7 +66,7 @@ extern "C" {
 /* The ABI this header describes. A change to any struct or to the host
 ** table without bumping these fails tests/unit/host/abi_golden_test. */
 #define LK_ABI_MAJOR 1
-#define LK_ABI_MINOR 1
+#define LK_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define LK_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -203,6 +206,26 @@ typedef struct lk_principal {
 #define LK_LOG_WARN 2
 #define LK_LOG_ERROR 3
 
+/* ---- ABI 1.2: readiness and events ----------------------------------------
+** A readiness check answers whether the plugin can serve now (the auth plugin:
+** its database answers). It runs on a worker for each GET of the host's ready
+** path, possibly on several workers at once, and should return within 1 s.
+** It returns LK_OK when ready; anything else means not ready, with a short
+** reason (no secrets) written NUL-terminated into reason, which holds
+** reason_size bytes (longer text is cut).
+** OWNERSHIP: reason is the host's buffer, valid only during the call. */
+typedef int32_t (*lk_readiness_fn)(void* user_data, char* reason, size_t reason_size);
+
+/* An event subscriber. name and json are views valid during the call only.
+** THREADING: called on a worker, one event at a time, in the order the
+** events were published, after publish_event returned. A subscriber that
+** throws is logged and counted; one that blocks holds one worker and delays
+** the events behind it, never the request that published them. */
+typedef void (*lk_event_fn)(void* user_data, lk_str name, lk_str json);
+
+/* The largest event the host accepts (name plus JSON). */
+#define LK_EVENT_MAX_BYTES 65536
+
 /* ---- The host table ---------------------------------------------------------
 ** Handed to lk_plugin_check_config and lk_plugin_init; valid while the plugin
 ** is loaded, so a plugin may keep the pointer. Append-only: a member is
@@ -323,6 +346,49 @@ typedef struct lk_host_api {
   ** the callback could not return (a handler's LK_FILTER_RESPOND) completes
   ** the request as a 500 and returns LK_ERR_INVALID_ARGUMENT. */
   int32_t (*response_complete)(lk_response* res, int32_t status);
+
+  /* -- ABI 1.2: metrics (any thread, also inside lk_plugin_init) --
+  ** Each call names a series: the metric's name (Prometheus syntax,
+  ** [a-zA-Z_:][a-zA-Z0-9_:]*, conventionally "<plugin>_..."), its help (one
+  ** line; the first call's help is kept), and label_count label pairs:
+  ** labels[2*i] is a name ([a-zA-Z_][a-zA-Z0-9_]*, not starting "__"),
+  ** labels[2*i+1] its value (any UTF-8; never an email, a token, an address or
+  ** a user id: every value makes a series that lives until the host stops).
+  ** A metric has one type and one set of label names, fixed by its first
+  ** call; a call that differs, a bad name, more than 8 labels or more than
+  ** 1000 series in one metric is refused with LK_ERR_INVALID_ARGUMENT.
+  ** The host copies everything; a series is created on first use.
+  ** Histograms use the buckets 0.005 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10
+  ** (seconds). counter_add takes a finite value >= 0. In `latchkey
+  ** --check-config` these return LK_ERR_WRONG_STAGE. */
+  int32_t (*metric_counter_add)(lk_host* host, lk_str name, lk_str help, const lk_str* labels,
+                                uint32_t label_count, double value);
+  int32_t (*metric_gauge_set)(lk_host* host, lk_str name, lk_str help, const lk_str* labels,
+                              uint32_t label_count, double value);
+  int32_t (*metric_histogram_observe)(lk_host* host, lk_str name, lk_str help, const lk_str* labels,
+                                      uint32_t label_count, double value);
+
+  /* -- ABI 1.2: readiness (inside lk_plugin_init only, else
+  **    LK_ERR_WRONG_STAGE) --
+  ** Adds a check the ready path runs (see lk_readiness_fn). user_data is
+  ** passed back as given and must stay valid until the plugin's destroy. */
+  int32_t (*register_readiness)(lk_host* host, lk_readiness_fn check, void* user_data);
+
+  /* -- ABI 1.2: events between plugins --
+  ** publish_event (any thread, not inside lk_plugin_init): queues an event
+  ** for every subscriber of its name and returns at once; the host copies
+  ** name and json. Publish after the change it reports committed. name is
+  ** 1..128 bytes of [a-z0-9_.]; json must be one JSON value; together at
+  ** most LK_EVENT_MAX_BYTES; otherwise LK_ERR_INVALID_ARGUMENT. When the
+  ** host's queue (1024 events) is full the event is dropped, counted in
+  ** latchkey_events_dropped_total and logged, and LK_ERR_INTERNAL returned.
+  ** With no subscriber for the name, it returns LK_OK and does nothing.
+  ** subscribe_event (inside lk_plugin_init only): name is an event name, or
+  ** "*" for every event. user_data must stay valid until the plugin's
+  ** destroy; events still queued at shutdown are delivered before any
+  ** plugin is destroyed. */
+  int32_t (*publish_event)(lk_host* host, lk_str name, lk_str json);
+  int32_t (*subscribe_event)(lk_host* host, lk_str name, lk_event_fn callback, void* user_data);
 } lk_host_api;
 
 /* ---- The plugin's exports ------------------------------------------------- */
