@@ -39,6 +39,7 @@ void register_account(PluginState& state, Exchange& exchange) {
 
   switch (state.accounts->register_account(*email, *password)) {
     case account::RegisterOutcome::accepted:
+      state.metrics.registration();
       return accepted(exchange, "confirmation_sent");
     case account::RegisterOutcome::invalid_email:
       return bad_request(exchange, "not an email address", {{"email", "not an email address"}});

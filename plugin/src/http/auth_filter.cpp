@@ -67,6 +67,7 @@ int32_t authenticate(void* user_data, lk_request* req, lk_response* res) {
   } catch (const store::StoreUnavailable& error) {
     // Fail closed: without the revocation state, nobody is authenticated.
     state.log(LK_LOG_ERROR, std::string("revocation check failed: ") + error.what());
+    state.metrics.database_error();
     return pass_or([&] {
       exchange.set_header("Retry-After", "5");  // as every other 503 of the database (docs/AUTH.md)
       return refuse(exchange, 503, "service_unavailable", "the database is not reachable");

@@ -15,6 +15,28 @@
 namespace latchkey::http {
 namespace {
 
+// The result labels of CONTRACT §9's latchkey_auth_logins_total and latchkey_auth_refreshes_total.
+std::string_view login_result_label(session::LoginOutcome outcome) {
+  switch (outcome) {
+    case session::LoginOutcome::ok: return "success";
+    case session::LoginOutcome::invalid_credentials: return "invalid_credentials";
+    case session::LoginOutcome::email_not_confirmed: return "email_not_confirmed";
+    case session::LoginOutcome::account_disabled: return "account_disabled";
+    case session::LoginOutcome::rate_limited: return "rate_limited";
+  }
+  return "invalid_credentials";
+}
+
+std::string_view refresh_result_label(session::RefreshOutcome outcome) {
+  switch (outcome) {
+    case session::RefreshOutcome::rotated: return "rotated";
+    case session::RefreshOutcome::grace: return "grace";
+    case session::RefreshOutcome::reused: return "reuse_revoked";
+    case session::RefreshOutcome::invalid: return "invalid";
+  }
+  return "invalid";
+}
+
 // The refresh token from its cookie, else from Authorization: Bearer (when it is not a JWT).
 std::optional<std::string> presented_refresh_token(const PluginState& state, const Exchange& exchange,
                                                    bool& from_cookie) {
@@ -50,6 +72,7 @@ void login(PluginState& state, Exchange& exchange) {
 
   const session::LoginResult result =
       state.sessions->login(*email, *password, exchange.remote_address());
+  state.metrics.login(login_result_label(result.outcome));
   switch (result.outcome) {
     case session::LoginOutcome::ok:
       return respond_tokens(state, exchange, *result.tokens);
@@ -72,6 +95,7 @@ void refresh(PluginState& state, Exchange& exchange) {
   }
   const session::RefreshResult result =
       token ? state.sessions->refresh(*token) : session::RefreshResult{session::RefreshOutcome::invalid, {}};
+  state.metrics.refresh(refresh_result_label(result.outcome));
   if (result.tokens) return respond_tokens(state, exchange, *result.tokens);
   exchange.respond_json(401, error_body("invalid_refresh_token", "sign in again"));
   clear_session_cookies(state, exchange);

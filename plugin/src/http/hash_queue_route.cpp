@@ -9,7 +9,8 @@
 namespace latchkey::http {
 namespace {
 
-void busy(Exchange& exchange, std::chrono::seconds retry_after) {
+void busy(PluginState& state, Exchange& exchange, std::chrono::seconds retry_after) {
+  state.metrics.hash_rejection();
   exchange.respond_json(503, error_body("service_unavailable", "too many sign-ins at once; try again shortly"));
   exchange.set_header("Retry-After", std::to_string(retry_after.count()));
 }
@@ -19,7 +20,7 @@ int32_t answer(PluginState& state, Exchange& exchange, RouteHandler handler, pas
   try {
     if (start == password::JobStart::run) return answer_guarded(state, exchange, handler);
     // too_late, or stopping (a safety net: the host drains before it destroys the plugin).
-    busy(exchange, start == password::JobStart::too_late ? state.hash_queue->retry_after() : std::chrono::seconds(1));
+    busy(state, exchange, start == password::JobStart::too_late ? state.hash_queue->retry_after() : std::chrono::seconds(1));
     return LK_OK;
   } catch (...) {
     return LK_ERR_INTERNAL;
@@ -44,7 +45,7 @@ int32_t run_on_hash_queue(PluginState& state, Exchange& exchange, RouteHandler h
   if (refusal) {
     int32_t status = LK_OK;
     try {
-      busy(exchange, refusal->retry_after);
+      busy(state, exchange, refusal->retry_after);
     } catch (...) {
       status = LK_ERR_INTERNAL;
     }

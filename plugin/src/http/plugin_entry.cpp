@@ -19,6 +19,8 @@
 #include <latchkey/plugin.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -63,6 +65,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->api = api;
   state->host = host;
   state->config = std::move(config);
+  state->metrics = metrics::AuthMetrics(api, host);
   const config::AuthConfig& cfg = state->config;
 
   jwt::KeySetResult keys = config::load_key_set(cfg);  // the same loader --check-config uses
@@ -85,6 +88,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
     report(api, host, "/database/url", std::string("cannot use the database: ") + failure.what());
     return nullptr;
   }
+  state->db_probe = std::make_unique<store::DatabaseProbe>(*state->db);
 
   const auto& pw = cfg.password;
   const unsigned max_hashes = pw.max_concurrent_hashes ? pw.max_concurrent_hashes : password::default_max_concurrent();
@@ -94,7 +98,8 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
       password::Parameters{pw.argon2_memory_kib, pw.argon2_iterations, pw.argon2_parallelism}, max_hashes);
   const auto one_hash = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::steady_clock::now() - hasher_started);
   state->revocations = std::make_unique<session::RevocationCache>(
-      *state->db, std::chrono::milliseconds(cfg.tokens.revocation_cache_ms));
+      *state->db, std::chrono::milliseconds(cfg.tokens.revocation_cache_ms),
+      [metrics = &state->metrics](bool hit) { metrics->revocation_cache(hit); });
   state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);
   state->sessions = std::make_unique<session::SessionService>(cfg, *state->db, *state->hasher, *state->keys,
                                                               *state->revocations, *state->throttle);
@@ -119,8 +124,13 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->templates.emplace(std::move(std::get<mail::Templates>(templates)));
   const PluginState* logger = state.get();
   auto log = [logger](std::string_view line) { logger->log(LK_LOG_INFO, line); };
+  mail::SenderOptions mail_options;
+  mail_options.attempted = [metrics = &state->metrics](bool sent) { metrics->mail(sent); };
+  mail_options.pending = [metrics = &state->metrics](std::int64_t unsent) {
+    metrics->mail_pending(static_cast<double>(unsent));
+  };
   state->mail_sender = std::make_unique<mail::Sender>(*state->db, mail::make_transport(cfg.email, cfg.config_dir, log),
-                                                      mail::SenderOptions{}, log);
+                                                      mail_options, log);
   mail::Sender* sender = state->mail_sender.get();
   // Argon2 on max_hashes idle-priority threads; the routes' jobs (their database work, then waiting
   // for their computation) on as many at normal priority, so a job that leaves the queue finds a
@@ -128,8 +138,14 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   // the deadline are the queue's; the computations' own queue never refuses.
   state->hash_threads = std::make_unique<password::HashExecutor>(
       password::HashExecutorOptions{max_hashes, std::chrono::hours(1), one_hash, pw.hash_priority == "idle"});
-  state->hasher->run_computations_with(
-      [threads = state->hash_threads.get()](const std::function<void()>& work) { password::run_and_wait(*threads, work); });
+  state->hasher->run_computations_with([threads = state->hash_threads.get(), metrics = &state->metrics](
+                                           const std::function<void()>& work) {
+    password::run_and_wait(*threads, [&] {
+      const auto started = std::chrono::steady_clock::now();
+      work();
+      metrics->password_hash(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    });
+  });
   state->hash_queue = std::make_unique<password::HashExecutor>(password::HashExecutorOptions{
       max_hashes, std::chrono::milliseconds(pw.max_queue_wait_ms), one_hash, false, one_hash / 2});
   state->log(LK_LOG_INFO, "password hashes: " + std::to_string(max_hashes) + " threads at " +
@@ -139,6 +155,14 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
                                                               *state->revocations, *state->throttle,
                                                               [sender] { sender->wake(); });
   return state;
+}
+
+// The host's readiness check (ABI 1.2): ready while the database answers within a second.
+int32_t ready(void* user_data, char* reason, size_t reason_size) {
+  const auto failure = static_cast<PluginState*>(user_data)->db_probe->check(std::chrono::milliseconds(1000));
+  if (!failure) return LK_OK;
+  std::snprintf(reason, reason_size, "%s", failure->c_str());
+  return LK_ERR_INTERNAL;
 }
 
 void destroy(void* state) { std::unique_ptr<PluginState>(static_cast<PluginState*>(state)).reset(); }
@@ -183,6 +207,10 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     if (int32_t status = register_account_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_client_script_route(*state); status != LK_OK) return status;
     if (int32_t status = register_openapi_route(*state); status != LK_OK) return status;
+    // A host older than ABI 1.2 has no readiness path to report to.
+    if (api->struct_size >= offsetof(lk_host_api, register_readiness) + sizeof api->register_readiness) {
+      if (int32_t status = api->register_readiness(host, ready, state.get()); status != LK_OK) return status;
+    }
 
     out->state = state.release();
     out->destroy = destroy;

@@ -8,12 +8,14 @@
 #include "jwt/verified_token_cache.h"
 #include "mail/sender.h"
 #include "mail/templates.h"
+#include "metrics/auth_metrics.h"
 #include "password/hash_executor.h"
 #include "password/hasher.h"
 #include "session/login_throttle.h"
 #include "session/revocation_cache.h"
 #include "session/session_service.h"
 #include "store/database.h"
+#include "store/database_probe.h"
 
 #include <latchkey/plugin.h>
 
@@ -26,11 +28,13 @@ struct PluginState {
   const lk_host_api* api = nullptr;
   lk_host* host = nullptr;
   config::AuthConfig config;
+  metrics::AuthMetrics metrics;  // the host's /metrics (ABI 1.2); counts nothing on an older host
   std::optional<jwt::KeySet> keys;
   std::string jwks_json;
   // Tokens that verified, until they expire (only keys from this config can have signed them).
   mutable jwt::VerifiedTokenCache verified_tokens;
   std::unique_ptr<store::Database> db;
+  std::unique_ptr<store::DatabaseProbe> db_probe;  // the readiness check; after db: stopped first
   std::unique_ptr<password::Hasher> hasher;
   std::unique_ptr<session::RevocationCache> revocations;
   std::unique_ptr<session::LoginThrottle> throttle;

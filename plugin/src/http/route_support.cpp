@@ -13,6 +13,7 @@ int32_t answer_guarded(PluginState& state, Exchange& exchange, RouteHandler hand
     handler(state, exchange);
   } catch (const store::StoreUnavailable& error) {
     state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());
+    state.metrics.database_error();
     exchange.respond_json(503, error_body("service_unavailable", "the database is not reachable; try again shortly"));
     exchange.set_header("Retry-After", "5");
   } catch (const std::exception& error) {

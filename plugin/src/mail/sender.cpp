@@ -77,6 +77,7 @@ std::chrono::milliseconds Sender::pass() {
         }
         deliver(mail);
     }
+    if (options_.pending) options_.pending(outbox_.pending_count());
     if (mails.size() == options_.batch_size) return std::chrono::milliseconds(0);  // more may be due
     std::chrono::milliseconds wait = options_.idle_poll;
     if (const auto next = outbox_.next_attempt_at()) {
@@ -98,6 +99,7 @@ void Sender::deliver(const store::OutboxMail& mail) {
     } catch (const std::exception& e) {
         result = {false, e.what()};
     }
+    if (options_.attempted) options_.attempted(result.ok);
     if (result.ok) {
         unrecorded_.emplace_back(mail.id, now());
         record_sent();

@@ -28,6 +28,9 @@ struct SenderOptions {
     std::chrono::milliseconds store_retry{5000}; // wait after the database was unavailable
     std::chrono::seconds claim_lease{300};       // a claimed mail is due again after this (> SMTP timeout)
     std::function<std::int64_t()> now;          // Unix seconds; the system clock when empty
+    // For metrics, on the sender's thread: each attempt's result, and the unsent mails after a pass.
+    std::function<void(bool sent)> attempted;
+    std::function<void(std::int64_t unsent)> pending;
 };
 
 // The delay before the next attempt of a mail that has failed `failures` times (1, 2, ...):

@@ -17,13 +17,15 @@ constexpr size_t kMaxEntries = 100000;  // per map; past it, stale entries are d
 }  // namespace
 
 template <class Fetch>
-bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch) {
+bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch,
+                             bool& fetched) {
   const auto now = Clock::now();
   {
     std::lock_guard lock(mutex_);
     const auto it = map.find(std::string(key));
     if (it != map.end() && now - it->second.fetched < ttl_) return it->second.allowed;
   }
+  fetched = true;
   const bool allowed = fetch();
   std::lock_guard lock(mutex_);
   sweep_locked(now);
@@ -36,12 +38,16 @@ bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::s
 }
 
 bool RevocationCache::allows(std::string_view session_id, std::string_view jti, std::string_view user_id) {
-  if (!cached(sessions_, session_id, [&] { return !store::SessionStore(db_).is_revoked(session_id); })) return false;
-  if (!cached(tokens_, jti, [&] { return !store::DenylistStore(db_).contains(jti); })) return false;
-  return cached(users_, user_id, [&] {
-    const auto user = store::UserStore(db_).find_by_id(user_id);
-    return user && user->active;
-  });
+  bool fetched = false;  // a miss when any of the three answers came from the database
+  const bool allowed =
+      cached(sessions_, session_id, [&] { return !store::SessionStore(db_).is_revoked(session_id); }, fetched) &&
+      cached(tokens_, jti, [&] { return !store::DenylistStore(db_).contains(jti); }, fetched) &&
+      cached(users_, user_id, [&] {
+        const auto user = store::UserStore(db_).find_by_id(user_id);
+        return user && user->active;
+      }, fetched);
+  if (observe_) observe_(!fetched);
+  return allowed;
 }
 
 void RevocationCache::forget_session(std::string_view session_id) {

@@ -6,6 +6,7 @@
 #include "store/database.h"
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -17,7 +18,9 @@ class RevocationCache {
  public:
   using Clock = std::chrono::steady_clock;
 
-  RevocationCache(store::Database& db, std::chrono::milliseconds ttl) : db_(db), ttl_(ttl) {}
+  // observe (may be empty) learns of each answer whether the cache had it (for metrics).
+  RevocationCache(store::Database& db, std::chrono::milliseconds ttl, std::function<void(bool hit)> observe = {})
+      : db_(db), ttl_(ttl), observe_(std::move(observe)) {}
 
   // True when the token may still be used. Throws store::StoreUnavailable when the answer is not
   // cached and the database cannot be asked: the caller must refuse (fail closed).
@@ -36,12 +39,13 @@ class RevocationCache {
     Clock::time_point fetched;
   };
   template <class Fetch>
-  bool cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch);
+  bool cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch, bool& fetched);
   // Drops the answers older than the TTL from all three maps, at most once per TTL; mutex_ held.
   void sweep_locked(Clock::time_point now);
 
   store::Database& db_;
   const std::chrono::milliseconds ttl_;
+  const std::function<void(bool hit)> observe_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> sessions_;
   std::unordered_map<std::string, Entry> tokens_;

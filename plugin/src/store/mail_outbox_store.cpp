@@ -116,6 +116,14 @@ std::vector<OutboxMail> MailOutboxStore::pending(std::size_t limit) {
     });
 }
 
+std::int64_t MailOutboxStore::pending_count() {
+    return db_.run([&](soci::session& sql) -> std::int64_t {
+        long long count = 0;
+        sql << "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL", soci::into(count);
+        return count;
+    });
+}
+
 std::optional<std::int64_t> MailOutboxStore::next_attempt_at() {
     return db_.run([&](soci::session& sql) -> std::optional<std::int64_t> {
         long long next = 0;

@@ -52,6 +52,8 @@ public:
 
     // Mails not yet sent, the oldest first (for `latchkey-auth mail pending`), at most `limit`.
     std::vector<OutboxMail> pending(std::size_t limit = 1000);
+    // How many mails are not yet sent.
+    std::int64_t pending_count();
     // The earliest next_attempt_at of an unsent mail, if any.
     std::optional<std::int64_t> next_attempt_at();
     // Deletes sent mails older than `before` (they hold used or expired links); returns how many.
