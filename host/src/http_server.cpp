@@ -36,7 +36,7 @@ struct HttpServer::State {
         runner(r),
         operators(c, services),
         http_metrics(
-            services.metrics, [&r] { return static_cast<double>(r.in_flight()); },
+            services.metrics, c.metrics.has_value(), [&r] { return static_cast<double>(r.in_flight()); },
             [&r] { return static_cast<double>(r.queue_depth()); }) {}
 
   // The origin is known only once Pistache has bound the port, which may be after the first request.

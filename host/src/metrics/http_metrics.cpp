@@ -15,8 +15,10 @@ std::string_view method_label(std::string_view method) {
 
 }  // namespace
 
-HttpMetrics::HttpMetrics(Registry& registry, std::function<double()> in_flight, std::function<double()> queue_depth)
-    : registry_(registry) {
+HttpMetrics::HttpMetrics(Registry& registry, bool enabled, std::function<double()> in_flight,
+                         std::function<double()> queue_depth)
+    : registry_(registry), enabled_(enabled) {
+  if (!enabled) return;
   registry.add_collector([in_flight = std::move(in_flight), queue_depth = std::move(queue_depth)](Registry& r) {
     r.series(Type::gauge, "latchkey_http_in_flight", "Requests being handled", {})->set(in_flight());
     r.series(Type::gauge, "latchkey_worker_queue_depth", "Tasks waiting for a worker thread", {})->set(queue_depth());
@@ -24,6 +26,7 @@ HttpMetrics::HttpMetrics(Registry& registry, std::function<double()> in_flight, 
 }
 
 void HttpMetrics::record(std::string_view method, std::string_view route, uint32_t status, double seconds) {
+  if (!enabled_) return;
   char status_text[4] = {static_cast<char>('0' + status / 100 % 10), static_cast<char>('0' + status / 10 % 10),
                          static_cast<char>('0' + status % 10), '\0'};
   if (Series* requests = registry_.series(Type::counter, "latchkey_http_requests_total", "HTTP requests answered",

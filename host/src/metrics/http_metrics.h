@@ -16,14 +16,16 @@ inline constexpr std::string_view kUnmatchedRoute = "unmatched";  // 404, 405, 4
 
 class HttpMetrics {
  public:
-  // in_flight and queue_depth are read at each scrape.
-  HttpMetrics(Registry& registry, std::function<double()> in_flight, std::function<double()> queue_depth);
+  // in_flight and queue_depth are read at each scrape. Disabled ("metrics": null, nobody can read
+  // them), record does nothing.
+  HttpMetrics(Registry& registry, bool enabled, std::function<double()> in_flight, std::function<double()> queue_depth);
 
   // route: the matched pattern ("/api/notes/:id"), never the raw path, or one of the above.
   void record(std::string_view method, std::string_view route, uint32_t status, double seconds);
 
  private:
   Registry& registry_;
+  const bool enabled_;
 };
 
 }  // namespace latchkey::host::metrics

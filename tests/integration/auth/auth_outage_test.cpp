@@ -154,6 +154,40 @@ TEST_F(AuthOutage, PostgresDownAnswers503WithinFiveSecondsAndRecoversWithoutRest
   EXPECT_TRUE(host.running());
 }
 
+// CONTRACT §9: /readyz says 503 within 2 s of the database going away while /healthz stays 200,
+// and 200 again once it is back, without a restart.
+TEST_F(AuthOutage, ReadyzFollowsPostgresWhileHealthzStaysUp) {
+  PostgresOutage outage(host.dir());
+  ASSERT_TRUE(outage.configured()) << "LATCHKEY_TEST_DB_DIR is not set (script/databases start prints it)";
+  start_host(R"({"database": {"pool_size": 2}})");
+  const HttpResult ready = http.get(url("/readyz"));
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
+
+  ASSERT_EQ(outage.stop().exit_code, 0);
+  const auto start = std::chrono::steady_clock::now();
+  const HttpResult down = http.get(url("/readyz"));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_LE(took, 2000ms);
+  const rapidjson::Document body = parse_json(down.body);
+  ASSERT_TRUE(body.IsObject() && body.HasMember("plugins") && body["plugins"].IsObject()) << down.body;
+  EXPECT_EQ(string_member(body, "status"), "not_ready");
+  EXPECT_NE(string_member(body["plugins"], "auth"), "<absent>") << down.body;
+  EXPECT_EQ(down.body.find("latchkey:"), std::string::npos) << "the reason must not carry the database URL";
+  const HttpResult live = http.get(url("/healthz"));
+  EXPECT_EQ(live.status, 200);
+  EXPECT_EQ(live.body, R"({"status":"ok"})");
+
+  ASSERT_EQ(outage.start().exit_code, 0);
+  HttpResult back;
+  EXPECT_TRUE(wait_until([&] { return (back = http.get(url("/readyz"))).status == 200; }, 30s)) << back.body;
+  EXPECT_TRUE(host.running());
+  // Probes stay out of the access log.
+  EXPECT_EQ(host.stderr_text().find("GET /readyz"), std::string::npos);
+  EXPECT_EQ(host.stderr_text().find("GET /healthz"), std::string::npos);
+}
+
 class AuthHungDatabase : public AuthBackendTest {};
 
 TEST_P(AuthHungDatabase, FrozenServerAnswers503WithinTheQueryTimeoutAndRecovers) {
@@ -172,6 +206,11 @@ TEST_P(AuthHungDatabase, FrozenServerAnswers503WithinTheQueryTimeoutAndRecovers)
   EXPECT_GE(login_time, 1000ms) << "answered before the timeout: was the server frozen?";
   // PostgreSQL: 1.5 s; MySQL: read_timeout rounded up to 2 s.
   EXPECT_LE(login_time, 4000ms);
+  // A server that hangs is not ready either, and /readyz says so within 2 s (the probe waits 1 s).
+  start = std::chrono::steady_clock::now();
+  const HttpResult frozen_ready = http.get(url("/readyz"));
+  EXPECT_EQ(frozen_ready.status, 503) << frozen_ready.body;
+  EXPECT_LE(std::chrono::steady_clock::now() - start, 2000ms);
   // Meanwhile the host answers what needs no database.
   start = std::chrono::steady_clock::now();
   EXPECT_EQ(http.get(url("/.well-known/jwks.json")).status, 200);

@@ -42,8 +42,13 @@ class HttpClient {
     return request("POST", url, headers, body);
   }
 
+  // Connects from this local address from now on (e.g. "127.0.0.2": every 127/8 address is the
+  // loopback's), so a test can be a client at another address; "" is the kernel's choice.
+  void bind_to(std::string address) { source_address_ = std::move(address); }
+
  private:
   bool keep_alive_;
+  std::string source_address_;
   std::chrono::milliseconds timeout_;
   CURL* curl_ = nullptr;
 };
