@@ -35,6 +35,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -100,6 +101,27 @@ class Host {
   }
   // True when the host has ABI 1.1's request_suspend and response_complete.
   bool can_suspend() const { return api_->struct_size >= offsetof(lk_host_api, response_complete) + sizeof(void*); }
+  // True when the host has ABI 1.2's metrics, readiness and events. On an older host the calls
+  // below do nothing and return LK_ERR_WRONG_STAGE.
+  bool can_operate() const { return api_->struct_size >= offsetof(lk_host_api, subscribe_event) + sizeof(void*); }
+
+  // Metrics for the host's /metrics (plugin.h, ABI 1.2: name rules, limits). Any thread; noexcept,
+  // so a metric never fails a request: check the status while developing. Label values become
+  // series: never an email, a token, an address or a user id.
+  using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+  int32_t counter_add(std::string_view name, std::string_view help, Labels labels = {}, double value = 1) const noexcept {
+    return metric(&lk_host_api::metric_counter_add, name, help, labels, value);
+  }
+  int32_t gauge_set(std::string_view name, std::string_view help, Labels labels, double value) const noexcept {
+    return metric(&lk_host_api::metric_gauge_set, name, help, labels, value);
+  }
+  int32_t histogram_observe(std::string_view name, std::string_view help, Labels labels, double value) const noexcept {
+    return metric(&lk_host_api::metric_histogram_observe, name, help, labels, value);
+  }
+  // Queues an event for the subscribers of its name (after the change it reports committed).
+  int32_t publish(std::string_view name, std::string_view json) const noexcept {
+    return can_operate() ? api_->publish_event(host_, str(name), str(json)) : LK_ERR_WRONG_STAGE;
+  }
   const lk_host_api* api() const { return api_; }
   lk_host* raw() const { return host_; }
 
@@ -108,6 +130,19 @@ class Host {
   }
 
  private:
+  using MetricFn = int32_t (*lk_host_api::*)(lk_host*, lk_str, lk_str, const lk_str*, uint32_t, double);
+  int32_t metric(MetricFn fn, std::string_view name, std::string_view help, Labels labels, double value) const noexcept {
+    if (!can_operate()) return LK_ERR_WRONG_STAGE;
+    lk_str pairs[16] = {};
+    if (labels.size() > 8) return LK_ERR_INVALID_ARGUMENT;
+    size_t i = 0;
+    for (const auto& [label, label_value] : labels) {
+      pairs[i++] = str(label);
+      pairs[i++] = str(label_value);
+    }
+    return (api_->*fn)(host_, str(name), str(help), pairs, static_cast<uint32_t>(labels.size()), value);
+  }
+
   const lk_host_api* api_;
   lk_host* host_;
 };
@@ -331,9 +366,47 @@ struct Callback {
   }
 };
 
+// A readiness check or an event subscriber (ABI 1.2), with its C trampoline.
+struct ReadinessCheck {
+  Host host;
+  std::function<std::optional<std::string>()> fn;  // nullopt: ready; else why not
+
+  static int32_t call(void* self, char* reason, size_t reason_size) noexcept {
+    auto& check = *static_cast<ReadinessCheck*>(self);
+    try {
+      const std::optional<std::string> failure = check.fn();
+      if (!failure) return LK_OK;
+      std::snprintf(reason, reason_size, "%s", failure->c_str());
+    } catch (const std::exception& e) {
+      std::snprintf(reason, reason_size, "readiness check threw: %s", e.what());
+    } catch (...) {
+      std::snprintf(reason, reason_size, "readiness check threw");
+    }
+    return LK_ERR_INTERNAL;
+  }
+};
+
+struct Subscriber {
+  Host host;
+  std::function<void(std::string_view name, std::string_view json)> fn;
+
+  static void call(void* self, lk_str name, lk_str json) noexcept {
+    auto& subscriber = *static_cast<Subscriber*>(self);
+    try {
+      subscriber.fn(view(name), view(json));
+    } catch (const std::exception& e) {
+      subscriber.host.log(Level::Error, std::string("event subscriber threw: ") + e.what());
+    } catch (...) {
+      subscriber.host.log(Level::Error, "event subscriber threw");
+    }
+  }
+};
+
 struct Callbacks {  // a deque: growing it never moves what the host already points to
   std::deque<Callback<void>> handlers;
   std::deque<Callback<Filter>> filters;
+  std::deque<ReadinessCheck> readiness;
+  std::deque<Subscriber> subscribers;
 };
 
 }  // namespace detail
@@ -413,6 +486,23 @@ class Setup : public Config {
   void filter(std::string_view name, T* object, Filter (T::*method)(Request&, Response&),
               Stage stage = Stage::Default) {
     filter(name, [object, method](Request& req, Response& res) { return (object->*method)(req, res); }, stage);
+  }
+
+  // ABI 1.2. check runs on a worker for each GET of the host's ready path (keep it under 1 s):
+  // nullopt when ready, else a short reason (no secrets: the path is public).
+  void readiness(std::function<std::optional<std::string>()> check) {
+    auto& cb = callbacks_.readiness.emplace_back(detail::ReadinessCheck{host(), std::move(check)});
+    Host::check(host().can_operate() ? host().api()->register_readiness(host().raw(), &detail::ReadinessCheck::call, &cb)
+                                     : LK_ERR_WRONG_STAGE,
+                "register_readiness");
+  }
+  // ABI 1.2. fn gets each event of that name ("*": every event) on a worker, one at a time.
+  void subscribe(std::string_view name, std::function<void(std::string_view name, std::string_view json)> fn) {
+    auto& cb = callbacks_.subscribers.emplace_back(detail::Subscriber{host(), std::move(fn)});
+    Host::check(host().can_operate()
+                    ? host().api()->subscribe_event(host().raw(), str(name), &detail::Subscriber::call, &cb)
+                    : LK_ERR_WRONG_STAGE,
+                "subscribe_event");
   }
 
  private:

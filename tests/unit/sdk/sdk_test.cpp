@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace latchkey::test {
@@ -234,6 +235,35 @@ TEST_P(Sdk, ExportsOnlyTheEntryPoints) {
 
 // Named Cxx17/Sdk.<test>/plugin: the path of the plugin stays out of the name.
 std::string plugin_name(const ::testing::TestParamInfo<const char*>&) { return "plugin"; }
+TEST_P(Sdk, MetricsReadinessAndEventsReachTheHost) {
+  start();
+  EXPECT_EQ(http.get(host.url("/sdk/count?kind=a")).body, R"({"status":0})");
+  EXPECT_EQ(http.get(host.url("/sdk/count?kind=a")).body, R"({"status":0})");
+  // -1: LK_ERR_INVALID_ARGUMENT (this test does not include plugin.h)
+  EXPECT_EQ(http.get(host.url("/sdk/bad-metric")).body, "{\"status\":" + std::to_string(-1) + "}");
+  const HttpResult metrics = http.get(host.url("/metrics"));
+  EXPECT_NE(metrics.body.find("sdk_calls_total{kind=\"a\"} 2\n"), std::string::npos) << metrics.body;
+
+  EXPECT_EQ(http.get(host.url("/readyz")).status, 200);
+  ASSERT_EQ(http.post(host.url("/sdk/ready?down=1"), "").status, 200);
+  const HttpResult down = http.get(host.url("/readyz"));
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.body, R"({"status":"not_ready","plugins":{"sdk":"sdk test says down"}})");
+  ASSERT_EQ(http.post(host.url("/sdk/ready"), "").status, 200);
+  EXPECT_EQ(http.get(host.url("/readyz")).status, 200);
+
+  // A subscriber that throws is logged; the next event still arrives.
+  EXPECT_EQ(http.post(host.url("/sdk/publish/sdk.boom"), "{}").body, R"({"status":0})");
+  EXPECT_EQ(http.post(host.url("/sdk/publish/sdk.ping"), R"({"n":1})").body, R"({"status":0})");
+  EXPECT_EQ(http.post(host.url("/sdk/publish/sdk.ping"), "not json").body,
+            "{\"status\":" + std::to_string(-1) + "}");
+  std::string last;
+  for (int i = 0; i < 100 && (last = http.get(host.url("/sdk/last-event")).body) != R"({"n":1})"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(last, R"({"n":1})");
+  EXPECT_TRUE(host.wait_for_stderr("event subscriber threw: sdk test: boom")) << host.stderr_text();
+}
+
 INSTANTIATE_TEST_SUITE_P(Cxx17, Sdk, ::testing::Values(LATCHKEY_SDK_PLUGIN_CXX17), plugin_name);
 INSTANTIATE_TEST_SUITE_P(Cxx20, Sdk, ::testing::Values(LATCHKEY_SDK_PLUGIN_CXX20), plugin_name);
 

@@ -99,6 +99,37 @@ class SdkPlugin {
       auto suspended = latchkey::suspend(req, res);
       throw std::runtime_error("sdk test: thrown while suspended");
     });
+    // ABI 1.2: a counter, a readiness check a route toggles, events to itself (one subscriber
+    // throws on "sdk.boom"; "sdk.ping" is remembered for /sdk/last-event).
+    setup.route(public_route("GET", "/sdk/count"), [this](Request& req, Response& res) {
+      const auto kind = req.query("kind");
+      res.set_body("{\"status\":" +
+                   std::to_string(host_.counter_add("sdk_calls_total", "Calls of /sdk/count", {{"kind", kind ? *kind : "none"}})) +
+                   "}");
+    });
+    setup.route(public_route("GET", "/sdk/bad-metric"), [this](Request&, Response& res) {
+      res.set_body("{\"status\":" + std::to_string(host_.counter_add("bad name", "help")) + "}");
+    });
+    setup.route(public_route("POST", "/sdk/ready"), [this](Request& req, Response&) {
+      std::lock_guard lock(state_mutex_);
+      not_ready_ = req.query("down") ? std::optional<std::string>("sdk test says down") : std::nullopt;
+    });
+    setup.readiness([this]() -> std::optional<std::string> {
+      std::lock_guard lock(state_mutex_);
+      return not_ready_;
+    });
+    setup.route(public_route("POST", "/sdk/publish/:name"), [this](Request& req, Response& res) {
+      res.set_body("{\"status\":" + std::to_string(host_.publish(*req.param("name"), req.body())) + "}");
+    });
+    setup.subscribe("sdk.boom", [](std::string_view, std::string_view) { throw std::runtime_error("sdk test: boom"); });
+    setup.subscribe("sdk.ping", [this](std::string_view, std::string_view json) {
+      std::lock_guard lock(state_mutex_);
+      last_event_ = std::string(json);
+    });
+    setup.route(public_route("GET", "/sdk/last-event"), [this](Request&, Response& res) {
+      std::lock_guard lock(state_mutex_);
+      res.set_body(last_event_.empty() ? "null" : last_event_);
+    });
     if (fail == "throw") throw std::runtime_error("sdk test: init refused");
     if (fail == "duplicate") setup.route(public_route("GET", "/sdk/public"), [](Request&, Response&) {});
     host_.log(latchkey::Level::Info, "ready, greeting " + greeting_);
@@ -218,6 +249,9 @@ class SdkPlugin {
   }
 
   latchkey::Host host_;
+  std::mutex state_mutex_;
+  std::optional<std::string> not_ready_;
+  std::string last_event_;
   std::string greeting_;
   std::atomic<int32_t> default_stage_status_{1};  // 1: the default filter has not run yet
   std::mutex threads_mutex_;
