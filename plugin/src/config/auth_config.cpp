@@ -85,6 +85,33 @@ void check_keys(JsonReader& reader, const AuthConfig& config) {
   }
 }
 
+// tokens.keys and what goes with it; true when the keys come from the config (check_keys applies).
+bool read_key_source(JsonReader& reader, TokensConfig& tokens) {
+  reader.read("keys", tokens.keys);
+  reader.read("key_encryption_key", tokens.key_encryption_key);
+  reader.read("key_refresh_seconds", tokens.key_refresh_seconds, 1, 3600);
+  if (tokens.keys == "config") {
+    if (tokens.key_encryption_key) reader.error("key_encryption_key", "is used only with tokens.keys \"database\"");
+    return true;
+  }
+  if (tokens.keys != "database") {
+    reader.error("keys", "must be config or database");
+    return false;
+  }
+  if (!tokens.key_encryption_key) {
+    reader.error("key_encryption_key", "tokens.keys \"database\" needs a key_encryption_key of at least 32 bytes, "
+                                       "from the environment (\"${LATCHKEY_KEY_ENCRYPTION_KEY}\")");
+  } else if (tokens.key_encryption_key->size() < 32) {
+    reader.error("key_encryption_key", "is " + std::to_string(tokens.key_encryption_key->size()) +
+                                           " bytes; at least 32 bytes are required");
+  }
+  const char* unused = "is not used with tokens.keys \"database\" (the signing keys live in the database)";
+  if (tokens.secret) reader.error("secret", unused);
+  if (tokens.private_key_file) reader.error("private_key_file", unused);
+  if (!tokens.verify_keys.empty()) reader.error("verify_keys", unused);
+  return false;
+}
+
 void read_tokens(JsonReader reader, AuthConfig& config) {
   TokensConfig& tokens = config.tokens;
   reader.read("issuer", tokens.issuer);
@@ -102,7 +129,7 @@ void read_tokens(JsonReader reader, AuthConfig& config) {
   read_verify_keys(reader, tokens);
   if (tokens.issuer.empty()) reader.error("issuer", "must not be empty");
   if (tokens.audience.empty()) reader.error("audience", "must not be empty");
-  check_keys(reader, config);
+  if (read_key_source(reader, tokens)) check_keys(reader, config);
 }
 
 void read_cookies(JsonReader reader, CookiesConfig& cookies) {

@@ -6,6 +6,8 @@
 #include "google/google_verifier.h"
 #include "jwt/key_set.h"
 #include "jwt/verified_token_cache.h"
+#include "keys/key_refresher.h"
+#include "keys/live_keys.h"
 #include "mail/sender.h"
 #include "mail/templates.h"
 #include "password/hash_executor.h"
@@ -26,11 +28,14 @@ struct PluginState {
   const lk_host_api* api = nullptr;
   lk_host* host = nullptr;
   config::AuthConfig config;
-  std::optional<jwt::KeySet> keys;
-  std::string jwks_json;
+  // The keys tokens are signed and verified with, and their JWKS: fixed (tokens.keys "config") or
+  // reloaded from the database. Read keys->current() once per use: a reload swaps it whole.
+  std::unique_ptr<latchkey::keys::LiveKeys> keys;
   // Tokens that verified, until they expire (only keys from this config can have signed them).
   mutable jwt::VerifiedTokenCache verified_tokens;
   std::unique_ptr<store::Database> db;
+  // tokens.keys "database": reloads `keys`. Declared after db: its thread stops before db closes.
+  std::unique_ptr<latchkey::keys::KeyRefresher> key_refresher;
   std::unique_ptr<password::Hasher> hasher;
   std::unique_ptr<session::RevocationCache> revocations;
   std::unique_ptr<session::LoginThrottle> throttle;
