@@ -40,7 +40,9 @@ StoredKey generate_signing_key(jwt::Algorithm algorithm, const KeyEncryption& en
     private_part = bytes_of(*pem);
     const jwt::KeyResult key = jwt::Key::from_private_pem(*pem);
     if (!key.key) throw std::logic_error(key.error);
-    row.kid = key.key->kid();
+    // "ed-"/"es-" as the derived HS256 kid has "hs-": a bare thumbprint may start with '-', which
+    // a command line would take for an option (`keys activate -abc…`).
+    row.kid = (algorithm == jwt::Algorithm::EdDSA ? "ed-" : "es-") + key.key->kid();
     Botan::DataSource_Memory source(private_part);
     const auto loaded = Botan::PKCS8::load_key(source);
     row.public_key = Botan::X509::PEM_encode(*loaded);

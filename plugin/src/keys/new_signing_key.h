@@ -10,8 +10,8 @@
 
 namespace latchkey::keys {
 
-// HS256: 32 random bytes (kid derived from them, as for a config secret); EdDSA / ES256: a new key
-// pair (kid: its RFC 7638 thumbprint). Standby, created at `now`.
+// HS256: 32 random bytes (kid "hs-…", derived from them as for a config secret); EdDSA / ES256: a
+// new key pair (kid "ed-" / "es-" and its RFC 7638 thumbprint). Standby, created at `now`.
 StoredKey generate_signing_key(jwt::Algorithm algorithm, const KeyEncryption& encryption, std::int64_t now);
 
 }  // namespace latchkey::keys

@@ -103,6 +103,8 @@ TEST(NewSigningKey, GeneratesStandbyKeysWithTheirPublicPart) {
   const StoredKey hs = generate_signing_key(jwt::Algorithm::HS256, kEncryption, kNow);
   EXPECT_FALSE(hs.public_key) << "an HMAC secret has no public part";
   EXPECT_EQ(hs.kid.rfind("hs-", 0), 0u);
+  EXPECT_EQ(ed.kid.rfind("ed-", 0), 0u) << "never a leading '-', which the CLI would take for an option";
+  EXPECT_EQ(generate_signing_key(jwt::Algorithm::ES256, kEncryption, kNow).kid.rfind("es-", 0), 0u);
   EXPECT_NE(generate_signing_key(jwt::Algorithm::ES256, kEncryption, kNow).kid,
             generate_signing_key(jwt::Algorithm::ES256, kEncryption, kNow).kid);
 }
