@@ -58,6 +58,10 @@ RotationResult KeyRotation::activate(const std::string& kid) {
     });
   } catch (const ChangedMeanwhile&) {
     return {kid, "key " + kid + " changed state meanwhile (another `keys` command?); nothing was changed"};
+  } catch (const soci::soci_error& error) {
+    // The one-active-key index refused: another activation committed between our two statements.
+    return {kid, "another key was activated at the same time; nothing was changed (see `keys list`): " +
+                     std::string(error.what())};
   }
   return {kid, {}};
 }

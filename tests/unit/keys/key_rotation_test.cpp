@@ -9,6 +9,7 @@
 #include <botan/hex.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace latchkey::keys {
 namespace {
@@ -93,6 +94,27 @@ TEST_P(KeyRotationTest, DatabaseAllowsOneActiveKeyAtMost) {
   EXPECT_ANY_THROW(db().transaction([&] { store.activate(second, 5000); }))
       << "activating without retiring the active key first must fail";
   EXPECT_EQ(stored(second).state, KeyState::standby);
+}
+
+TEST_P(KeyRotationTest, ConcurrentActivationsLeaveExactlyOneActiveKey) {
+  ASSERT_TRUE(rotation().activate(add(rotation(), jwt::Algorithm::EdDSA)).ok());
+  std::vector<std::string> kids;
+  for (int i = 0; i < 4; ++i) kids.push_back(add(rotation(), jwt::Algorithm::EdDSA));
+  std::vector<RotationResult> results(kids.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < kids.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = KeyRotation(db(), *KeyEncryption::from_secret(kSecret), [] { return 5000; }).activate(kids[i]); });
+  }
+  for (auto& thread : threads) thread.join();
+  const auto keys = rotation().list();
+  EXPECT_EQ(std::count_if(keys.begin(), keys.end(), [](const StoredKey& k) { return k.state == KeyState::active; }), 1);
+  int succeeded = 0;
+  for (const RotationResult& result : results) {
+    if (result.ok()) ++succeeded;
+    else EXPECT_TRUE(result.error.find("at the same time") != std::string::npos ||
+                     result.error.find("meanwhile") != std::string::npos) << result.error;
+  }
+  EXPECT_GE(succeeded, 1);
 }
 
 TEST_P(KeyRotationTest, PrivatePartIsNotReadableInTheRow) {
