@@ -60,6 +60,9 @@ const good = [
     ],
   }],
   ['no plugins at all', { listen: 'localhost:8080', plugins: [] }],
+  ['signing keys in the database, encrypted under a key from the environment', withAuth({
+    tokens: { keys: 'database', key_encryption_key: '${LATCHKEY_JWT_SECRET}', key_refresh_seconds: 3600, secret: null },
+  })],
   ['EdDSA with a short secret it never uses', withAuth({ tokens: { algorithm: 'EdDSA', private_key_file: 'ed25519.pem', secret: 'short' } })],
   ['SameSite=None with Secure by default', withAuth({ ...hs256, cookies: { same_site: 'None' } })],
   ['Google sign-in with its JWKS on https, and from a local file', {
@@ -91,6 +94,11 @@ const bad = [
   ['the auth plugin without a config (no signing key)', { plugins: [{ name: 'auth', path: paths.auth }] }, '/plugins/0/config'],
   ['an unknown section of the auth config', withAuth({ ...hs256, tokenz: {} }), '/plugins/0/config/tokenz'],
   ['an unknown key in tokens (a typo)', withAuth({ tokens: { secret: SECRET, secert: SECRET } }), '/plugins/0/config/tokens/secert'],
+  ['keys in the database without an encryption key', withAuth({ tokens: { keys: 'database' } }), '/plugins/0/config/tokens/key_encryption_key'],
+  ['keys in the database with an encryption key of 31 bytes', withAuth({ tokens: { keys: 'database', key_encryption_key: 'k'.repeat(31) } }), '/plugins/0/config/tokens/key_encryption_key'],
+  ['keys in the database and a secret as well', withAuth({ tokens: { keys: 'database', key_encryption_key: SECRET, secret: SECRET } }), '/plugins/0/config/tokens/secret'],
+  ['an encryption key for keys from the config', withAuth({ tokens: { secret: SECRET, key_encryption_key: SECRET } }), '/plugins/0/config/tokens/key_encryption_key'],
+  ['keys from neither config nor database', withAuth({ tokens: { secret: SECRET, keys: 'files' } }), '/plugins/0/config/tokens/keys'],
   ['an HS256 secret of 31 bytes', withAuth({ tokens: { secret: 'x'.repeat(31) } }), '/plugins/0/config/tokens/secret'],
   ['algorithm none', withAuth({ tokens: { algorithm: 'none', secret: SECRET } }), '/plugins/0/config/tokens/algorithm'],
   ['algorithm RS256', withAuth({ tokens: { algorithm: 'RS256', secret: SECRET } }), '/plugins/0/config/tokens/algorithm'],

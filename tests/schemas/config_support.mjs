@@ -81,7 +81,7 @@ export const everyKey = {
     issuer: 'latchkey', audience: 'latchkey', algorithm: 'HS256', secret: '${LATCHKEY_JWT_SECRET}',
     private_key_file: null, verify_keys: [], access_ttl_seconds: 900, refresh_ttl_seconds: 604800,
     session_max_seconds: 2592000, refresh_reuse_grace_seconds: 10, leeway_seconds: 30, revocation_cache_ms: 1000,
-    refresh_in_body: false,
+    refresh_in_body: false, keys: 'config', key_encryption_key: null, key_refresh_seconds: 30,
   },
   cookies: { access_name: 'accessToken', refresh_name: 'refreshToken', secure: true, same_site: 'Strict', domain: null },
   password: {

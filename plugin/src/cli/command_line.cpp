@@ -16,6 +16,8 @@ const char* const kUsage =
     "  sessions revoke EMAIL\n"
     "  mail pending                                  (mail not delivered yet)\n"
     "  keygen --algorithm EdDSA|ES256 --out FILE    (--config not needed)\n"
+    "  keys list | keys add --algorithm HS256|EdDSA|ES256 | keys activate KID | keys retire KID\n"
+    "                                                (tokens.keys \"database\")\n"
     "latchkey-auth --help                            (this text)\n";
 
 namespace {
@@ -50,6 +52,10 @@ const std::vector<CommandSpec> kCommands = {
     {"sessions revoke", {{"EMAIL"}}, {}},
     {"mail pending", {}, {}},
     {"keygen", {}, {{"--algorithm", "EdDSA|ES256", {"EdDSA", "ES256"}, true}, {"--out", "FILE", {}, true}}, false},
+    {"keys list", {}, {}},
+    {"keys add", {}, {{"--algorithm", "HS256|EdDSA|ES256", {"HS256", "EdDSA", "ES256"}, true}}},
+    {"keys activate", {{"KID"}}, {}},
+    {"keys retire", {{"KID"}}, {}},
 };
 
 bool is_option(const std::string& word) { return word.size() > 1 && word[0] == '-'; }

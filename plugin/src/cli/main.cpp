@@ -3,6 +3,7 @@
 #include "cli/cli_context.h"
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/key_commands.h"
 
 #include <iostream>
 #include <string>
@@ -30,6 +31,10 @@ void run(const CommandLine& line) {
   if (command == "user list") return user_list(context);
   if (command == "sessions revoke") return sessions_revoke(context, args[0]);
   if (command == "mail pending") return mail_pending(context);
+  if (command == "keys list") return keys_list(context);
+  if (command == "keys add") return keys_add(context, line.values("--algorithm").front());
+  if (command == "keys activate") return keys_activate(context, args[0]);
+  if (command == "keys retire") return keys_retire(context, args[0]);
   throw std::logic_error("command '" + command + "' is parsed but not run");
 }
 

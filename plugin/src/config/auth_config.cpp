@@ -85,6 +85,32 @@ void check_keys(JsonReader& reader, const AuthConfig& config) {
   }
 }
 
+// tokens.keys and what goes with it; true when the keys come from the config (check_keys applies).
+bool check_key_source(JsonReader& reader, const TokensConfig& tokens) {
+  if (tokens.keys == "config") {
+    if (tokens.key_encryption_key) reader.error("key_encryption_key", "is used only with tokens.keys \"database\"");
+    return true;
+  }
+  if (tokens.keys != "database") {
+    reader.error("keys", "must be config or database");
+    return false;
+  }
+  if (!tokens.key_encryption_key) {
+    reader.error("key_encryption_key", "tokens.keys \"database\" needs a key_encryption_key of at least 32 bytes, "
+                                       "from the environment (\"${LATCHKEY_KEY_ENCRYPTION_KEY}\")");
+  } else if (tokens.key_encryption_key->size() < 32) {
+    reader.error("key_encryption_key", "is " + std::to_string(tokens.key_encryption_key->size()) +
+                                           " bytes; at least 32 bytes are required");
+  }
+  // Unused here (each stored key has its own), but still one of ours: "none" is never accepted.
+  if (!jwt::parse_algorithm(tokens.algorithm)) reader.error("algorithm", "must be HS256, EdDSA or ES256");
+  const char* unused = "is not used with tokens.keys \"database\" (the signing keys live in the database)";
+  if (tokens.secret) reader.error("secret", unused);
+  if (tokens.private_key_file) reader.error("private_key_file", unused);
+  if (!tokens.verify_keys.empty()) reader.error("verify_keys", unused);
+  return false;
+}
+
 void read_tokens(JsonReader reader, AuthConfig& config) {
   TokensConfig& tokens = config.tokens;
   reader.read("issuer", tokens.issuer);
@@ -99,10 +125,13 @@ void read_tokens(JsonReader reader, AuthConfig& config) {
   reader.read("leeway_seconds", tokens.leeway_seconds, 0, 300);
   reader.read("revocation_cache_ms", tokens.revocation_cache_ms, 0, 60000);
   reader.read("refresh_in_body", tokens.refresh_in_body);
+  reader.read("keys", tokens.keys);
+  reader.read("key_encryption_key", tokens.key_encryption_key);
+  reader.read("key_refresh_seconds", tokens.key_refresh_seconds, 1, 3600);
   read_verify_keys(reader, tokens);
   if (tokens.issuer.empty()) reader.error("issuer", "must not be empty");
   if (tokens.audience.empty()) reader.error("audience", "must not be empty");
-  check_keys(reader, config);
+  if (check_key_source(reader, tokens)) check_keys(reader, config);
 }
 
 void read_cookies(JsonReader reader, CookiesConfig& cookies) {

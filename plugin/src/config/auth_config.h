@@ -45,6 +45,11 @@ struct TokensConfig {
   uint32_t leeway_seconds = 30;
   uint32_t revocation_cache_ms = 1000;  // how stale revocation and disabled-user checks may be
   bool refresh_in_body = false;
+  // "config": the keys above; "database": the signing_keys table (plugin/src/keys/), whose private
+  // parts are encrypted under key_encryption_key and reloaded every key_refresh_seconds.
+  std::string keys = "config";
+  std::optional<std::string> key_encryption_key;
+  uint32_t key_refresh_seconds = 30;
 };
 
 struct CookiesConfig {

@@ -34,7 +34,13 @@ jwt::VerifiedAccessToken verify_access(const PluginState& state, std::string_vie
   check.audience = state.config.tokens.audience;
   check.leeway = std::chrono::seconds(state.config.tokens.leeway_seconds);
   check.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  return state.verified_tokens.verify(token, *state.keys, check);
+  const std::shared_ptr<const keys::KeySnapshot> snapshot = state.keys->current();
+  jwt::VerifiedAccessToken verified = state.verified_tokens.verify(token, snapshot->keys, check);
+  // A kid this host does not know yet may be a key another host has just activated.
+  if (verified.jws_error == jwt::JwsError::unknown_key) {
+    if (auto newer = state.keys->after_unknown_kid(snapshot)) verified = state.verified_tokens.verify(token, newer->keys, check);
+  }
+  return verified;
 }
 
 bool origin_allowed(const PluginState& state, const Exchange& exchange) {

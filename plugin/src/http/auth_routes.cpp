@@ -141,7 +141,7 @@ void logout_all(PluginState& state, Exchange& exchange) {
 }
 
 void jwks(PluginState& state, Exchange& exchange) {
-  exchange.respond_json(200, state.jwks_json);
+  exchange.respond_json(200, state.keys->current()->jwks_json);
   exchange.set_header("Cache-Control", "public, max-age=300");
 }
 

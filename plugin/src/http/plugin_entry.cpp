@@ -11,6 +11,7 @@
 #include "http/openapi_route.h"
 #include "http/plugin_state.h"
 #include "jwt/jwks.h"
+#include "keys/database_keys.h"
 #include "mail/templates.h"
 #include "mail/transport.h"
 #include "store/migrations.h"
@@ -60,6 +61,44 @@ std::optional<config::AuthConfig> read_config(const lk_host_api* api, lk_host* h
   return std::move(parsed.config);
 }
 
+// tokens.keys "database": the keys as they are now (start-up stops without an active key or when
+// they do not decrypt), then a reload every key_refresh_seconds.
+bool start_database_keys(PluginState& state) {
+  const config::TokensConfig& tokens = state.config.tokens;
+  auto encryption = keys::KeyEncryption::from_secret(tokens.key_encryption_key.value_or(""));
+  if (!encryption) {  // parse_auth_config refuses this already
+    report(state.api, state.host, "/tokens/key_encryption_key", "must be at least 32 bytes");
+    return false;
+  }
+  auto loader = keys::database_key_loader(
+      *state.db, std::move(*encryption),
+      keys::retired_key_lifetime(tokens.access_ttl_seconds, tokens.leeway_seconds, tokens.key_refresh_seconds));
+  keys::SnapshotResult first;
+  try {
+    first = loader();
+  } catch (const std::exception& failure) {
+    report(state.api, state.host, "/database/url", std::string("cannot read the signing keys: ") + failure.what());
+    return false;
+  }
+  if (!first.snapshot) {
+    const bool decryption = first.error == keys::SnapshotError::cannot_decrypt;
+    report(state.api, state.host, decryption ? "/tokens/key_encryption_key" : "/tokens/keys", first.message);
+    return false;
+  }
+  const PluginState* logger = &state;
+  auto log = [logger](keys::LiveKeys::LogLevel level, std::string_view line) {
+    logger->log(level == keys::LiveKeys::LogLevel::error ? LK_LOG_ERROR : LK_LOG_INFO, line);
+  };
+  state.keys = std::make_unique<keys::LiveKeys>(first.snapshot, std::move(loader), std::move(log));
+  const jwt::Key* signing = first.snapshot->keys.signing_key();
+  state.log(LK_LOG_INFO, "signing keys from the database: signing with " + signing->kid() + ", " +
+                             std::to_string(first.snapshot->keys.keys().size()) + " keys verify, reloaded every " +
+                             std::to_string(tokens.key_refresh_seconds) + " s");
+  state.key_refresher =
+      std::make_unique<keys::KeyRefresher>(*state.keys, std::chrono::seconds(tokens.key_refresh_seconds));
+  return true;
+}
+
 std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, config::AuthConfig config) {
   auto state = std::make_unique<PluginState>();
   state->api = api;
@@ -68,13 +107,14 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->metrics = metrics::AuthMetrics(api, host);
   const config::AuthConfig& cfg = state->config;
 
-  jwt::KeySetResult keys = config::load_key_set(cfg);  // the same loader --check-config uses
-  if (!keys.key_set) {
-    report(api, host, "/tokens", keys.error);
-    return nullptr;
+  if (cfg.tokens.keys == "config") {
+    jwt::KeySetResult keys = config::load_key_set(cfg);  // the same loader --check-config uses
+    if (!keys.key_set) {
+      report(api, host, "/tokens", keys.error);
+      return nullptr;
+    }
+    state->keys = std::make_unique<keys::LiveKeys>(keys::make_snapshot(std::move(*keys.key_set)));
   }
-  state->keys = std::move(keys.key_set);
-  state->jwks_json = jwt::jwks_json(*state->keys);
 
   try {
     auto url = store::parse_database_url(cfg.database.url, cfg.config_dir);
@@ -89,6 +129,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
     return nullptr;
   }
   state->db_probe = std::make_unique<store::DatabaseProbe>(*state->db);
+  if (cfg.tokens.keys == "database" && !start_database_keys(*state)) return nullptr;
 
   const auto& pw = cfg.password;
   const unsigned max_hashes = pw.max_concurrent_hashes ? pw.max_concurrent_hashes : password::default_max_concurrent();

@@ -6,6 +6,8 @@
 #include "google/google_verifier.h"
 #include "jwt/key_set.h"
 #include "jwt/verified_token_cache.h"
+#include "keys/key_refresher.h"
+#include "keys/live_keys.h"
 #include "mail/sender.h"
 #include "mail/templates.h"
 #include "metrics/auth_metrics.h"
@@ -29,12 +31,15 @@ struct PluginState {
   lk_host* host = nullptr;
   config::AuthConfig config;
   metrics::AuthMetrics metrics;  // the host's /metrics (ABI 1.2); counts nothing on an older host
-  std::optional<jwt::KeySet> keys;
-  std::string jwks_json;
+  // The keys tokens are signed and verified with, and their JWKS: fixed (tokens.keys "config") or
+  // reloaded from the database. Read keys->current() once per use: a reload swaps it whole.
+  std::unique_ptr<latchkey::keys::LiveKeys> keys;
   // Tokens that verified, until they expire (only keys from this config can have signed them).
   mutable jwt::VerifiedTokenCache verified_tokens;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<store::DatabaseProbe> db_probe;  // the readiness check; after db: stopped first
+  // tokens.keys "database": reloads `keys`. Declared after db: its thread stops before db closes.
+  std::unique_ptr<latchkey::keys::KeyRefresher> key_refresher;
   std::unique_ptr<password::Hasher> hasher;
   std::unique_ptr<session::RevocationCache> revocations;
   std::unique_ptr<session::LoginThrottle> throttle;

@@ -24,7 +24,7 @@ std::string random_refresh_token() {
 }  // namespace
 
 SessionService::SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
-                               const jwt::KeySet& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                               const keys::LiveKeys& keys, RevocationCache& revocations, LoginThrottle& throttle,
                                WallClock clock)
     : config_(config),
       db_(db),
@@ -44,7 +44,7 @@ jwt::IssuedAccessToken SessionService::sign_access(const store::User& user, std:
   const jwt::AccessTokenSubject subject{user.id, user.email, user.roles, std::string(session_id)};
   const jwt::AccessTokenSettings settings{config_.tokens.issuer, config_.tokens.audience,
                                           std::chrono::seconds(config_.tokens.access_ttl_seconds)};
-  return jwt::sign_access_token(keys_, subject, settings,
+  return jwt::sign_access_token(keys_.current()->keys, subject, settings,
                                 std::chrono::time_point_cast<std::chrono::seconds>(clock_()));
 }
 

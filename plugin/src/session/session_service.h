@@ -5,6 +5,7 @@
 #include "config/auth_config.h"
 #include "jwt/access_token.h"
 #include "jwt/key_set.h"
+#include "keys/live_keys.h"
 #include "password/hasher.h"
 #include "session/login_throttle.h"
 #include "session/revocation_cache.h"
@@ -55,7 +56,7 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 class SessionService {
  public:
   SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
-                 const jwt::KeySet& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                 const keys::LiveKeys& keys, RevocationCache& revocations, LoginThrottle& throttle,
                  WallClock clock = std::chrono::system_clock::now);
 
   // Every store call may throw store::StoreUnavailable (the caller answers 503).
@@ -80,7 +81,7 @@ class SessionService {
   const config::AuthConfig& config_;
   store::Database& db_;
   const password::Hasher& hasher_;
-  const jwt::KeySet& keys_;
+  const keys::LiveKeys& keys_;  // signs with the active key of the moment
   RevocationCache& revocations_;
   LoginThrottle& throttle_;
   WallClock clock_;

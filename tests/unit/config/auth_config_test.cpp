@@ -213,6 +213,42 @@ TEST(AuthConfigSecret, MissingOrNullSecretIsRefused) {
   expect_error(R"({"tokens": {"algorithm": "HS256"}})", "/tokens/secret");
 }
 
+// tokens.keys "database" (CONTRACT §9): the keys come from the signing_keys table.
+const std::string kEncryptionKey = "key-encryption-key-of-32-bytes!!";  // 32 bytes
+
+TEST(AuthConfigKeySource, DefaultIsConfigWithA30SecondRefresh) {
+  const AuthConfig c = expect_ok("{" + kSecretJson + "}");
+  EXPECT_EQ(c.tokens.keys, "config");
+  EXPECT_FALSE(c.tokens.key_encryption_key);
+  EXPECT_EQ(c.tokens.key_refresh_seconds, 30u);
+}
+
+TEST(AuthConfigKeySource, DatabaseNeedsNoSecretButAnEncryptionKey) {
+  const AuthConfig c = expect_ok(R"({"tokens": {"keys": "database", "key_encryption_key": ")" + kEncryptionKey +
+                                 R"(", "key_refresh_seconds": 5}})");
+  EXPECT_EQ(c.tokens.keys, "database");
+  EXPECT_EQ(c.tokens.key_encryption_key, kEncryptionKey);
+  EXPECT_EQ(c.tokens.key_refresh_seconds, 5u);
+  expect_error(R"({"tokens": {"keys": "database"}})", "/tokens/key_encryption_key");
+  expect_error(R"({"tokens": {"keys": "database", "key_encryption_key": ")" + kEncryptionKey.substr(1) + R"("}})",
+               "/tokens/key_encryption_key");
+}
+
+TEST(AuthConfigKeySource, InvalidCombinationsAreNamed) {
+  const std::string database = R"("keys": "database", "key_encryption_key": ")" + kEncryptionKey + R"(")";
+  expect_error(R"({"tokens": {)" + database + R"(, "secret": ")" + kSecret + R"("}})", "/tokens/secret");
+  expect_error(R"({"tokens": {)" + database + R"(, "private_key_file": "k.pem"}})", "/tokens/private_key_file");
+  expect_error(R"({"tokens": {)" + database + R"(, "verify_keys": [{"kid": "a", "secret": ")" + kSecret + R"("}]}})",
+               "/tokens/verify_keys");
+  expect_error(R"({"tokens": {"secret": ")" + kSecret + R"(", "key_encryption_key": ")" + kEncryptionKey + R"("}})",
+               "/tokens/key_encryption_key");
+  expect_error(R"({"tokens": {"keys": "files", "secret": ")" + kSecret + R"("}})", "/tokens/keys");
+  for (const char* seconds : {"0", "3601"}) {
+    expect_error(R"({"tokens": {)" + database + R"(, "key_refresh_seconds": )" + seconds + "}}",
+                 "/tokens/key_refresh_seconds");
+  }
+}
+
 TEST(AuthConfigAlgorithm, NoneAndOtherAlgorithmsAreRefused) {
   for (const char* algorithm : {"none", "None", "NONE", "RS256", "hs256", "HS512", ""}) {
     expect_error(R"({"tokens": {"secret": ")" + kSecret + R"(", "algorithm": ")" + algorithm + R"("}})",

@@ -46,7 +46,7 @@ class SessionServiceTest : public ::testing::Test {
         keys_(make_keys(config_)),
         revocations_(db(), 1h),
         throttle_(config_.login_throttle),
-        service_(config_, db(), hasher_, keys_, revocations_, throttle_, [this] { return now_; }) {}
+        service_(config_, db(), hasher_, live_keys_, revocations_, throttle_, [this] { return now_; }) {}
 
   store::Database& db() { return temp_.db(); }
   void advance(std::chrono::milliseconds by) { now_ += by; }
@@ -85,6 +85,7 @@ class SessionServiceTest : public ::testing::Test {
   config::AuthConfig config_;
   password::Hasher hasher_;
   jwt::KeySet keys_;
+  keys::LiveKeys live_keys_{keys::make_snapshot(keys_)};  // what the service signs with: keys_, never reloaded
   RevocationCache revocations_;
   LoginThrottle throttle_;
   std::chrono::system_clock::time_point now_{std::chrono::seconds(kStart)};
