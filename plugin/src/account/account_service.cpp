@@ -86,6 +86,7 @@ RegisterOutcome AccountService::register_account(std::string_view email, std::st
       password, {config_.password.min_length, config_.password.max_length}, hasher_);
   if (hashed.result != password::PolicyResult::ok) return RegisterOutcome::weak_password;
 
+  audit::Pending events;
   db_.transaction([&] {
     store::UserStore users(db_);
     const int64_t now = now_seconds();
@@ -93,6 +94,7 @@ RegisterOutcome AccountService::register_account(std::string_view email, std::st
         users.create({address, hashed.encoded, std::nullopt, true, {"user"}, now});
     if (created.outcome == store::CreateUserOutcome::created) {
       queue(templates_.confirm(address, mail::link_with_token(config_.email.confirm_url, issue_token(created.id, false))));
+      audit::write(audit_, events, "user.registered", created.id, {}, audit::detail({{"method", "password"}}));
       return;
     }
     // The address is taken: the same answer, another mail. An account never confirmed gets a new
@@ -105,19 +107,24 @@ RegisterOutcome AccountService::register_account(std::string_view email, std::st
           address, mail::link_with_token(config_.email.reset_url, issue_token(created.id, true))));
     }
   });
+  audit::announce(audit_, events);
   wake_sender_();
   return RegisterOutcome::accepted;
 }
 
 ConfirmOutcome AccountService::confirm(std::string_view token) {
-  return db_.transaction([&] {
+  audit::Pending events;
+  const ConfirmOutcome outcome = db_.transaction([&] {
     const int64_t now = now_seconds();
     const store::OneTimeResult used =
         store::OneTimeTokenStore(db_).consume(store::hash_token(token), store::OneTimePurpose::confirm, now);
     if (used.outcome != store::OneTimeOutcome::valid) return ConfirmOutcome::invalid_token;
     store::UserStore(db_).mark_confirmed(used.user_id, now);
+    audit::write(audit_, events, "email.confirmed", used.user_id);
     return ConfirmOutcome::confirmed;
   });
+  audit::announce(audit_, events);
+  return outcome;
 }
 
 std::optional<MailRequestResult> AccountService::throttled(session::LoginThrottle& limiter, std::string_view email,
@@ -168,6 +175,7 @@ ResetOutcome AccountService::reset_password(std::string_view token, std::string_
   if (hashed.result != password::PolicyResult::ok) return ResetOutcome::weak_password;
 
   std::string user_id;
+  audit::Pending events;
   const ResetOutcome outcome = db_.transaction([&] {
     const int64_t now = now_seconds();
     const store::OneTimeResult used = tokens.consume(token_hash, store::OneTimePurpose::reset, now);
@@ -176,10 +184,13 @@ ResetOutcome AccountService::reset_password(std::string_view token, std::string_
     users.set_password_hash(used.user_id, hashed.encoded);
     users.mark_confirmed(used.user_id, now);  // the reset link proved the address
     tokens.invalidate_for_user(used.user_id, store::OneTimePurpose::reset, now);
-    store::SessionStore(db_).revoke_all_for_user(used.user_id, now);
+    const int64_t ended = store::SessionStore(db_).revoke_all_for_user(used.user_id, now);
     user_id = used.user_id;
+    audit::write(audit_, events, "password.reset", used.user_id, {},
+                 audit::detail({{"sessions_ended", std::to_string(ended)}}));
     return ResetOutcome::done;
   });
+  audit::announce(audit_, events);
   if (outcome == ResetOutcome::done) forget_sessions_of(user_id);
   return outcome;
 }
@@ -199,16 +210,21 @@ ChangeResult AccountService::change_password(std::string_view user_id, std::stri
                                            : hasher_.verify_dummy(current_password);
   if (!matches) {
     login_failures_.record_failure(account, client_address, steady_now);
+    audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "wrong_current_password"}}));
     return {ChangeOutcome::wrong_password};
   }
   login_failures_.record_success(account);
   const password::NewPasswordHash hashed = password::hash_new_password(
       new_password, {config_.password.min_length, config_.password.max_length}, hasher_);
   if (hashed.result != password::PolicyResult::ok) return {ChangeOutcome::weak_password};
+  audit::Pending events;
   db_.transaction([&] {
     store::UserStore(db_).set_password_hash(user->id, hashed.encoded);
-    store::SessionStore(db_).revoke_all_for_user(user->id, now_seconds(), current_session_id);
+    const int64_t ended = store::SessionStore(db_).revoke_all_for_user(user->id, now_seconds(), current_session_id);
+    audit::write(audit_, events, "password.changed", user->id, current_session_id,
+                 audit::detail({{"other_sessions_ended", std::to_string(ended)}}));
   });
+  audit::announce(audit_, events);
   forget_sessions_of(user->id);
   return {ChangeOutcome::done};
 }

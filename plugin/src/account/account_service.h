@@ -3,6 +3,7 @@
 // they announce, and a background sender delivers them.
 #pragma once
 
+#include "audit/audit_log.h"
 #include "config/auth_config.h"
 #include "mail/templates.h"
 #include "password/hasher.h"
@@ -61,6 +62,9 @@ class AccountService {
                                std::string_view current_password, std::string_view new_password,
                                std::string_view client_address);
 
+  // Where the security events go (CONTRACT §9); none when never set.
+  void set_audit(audit::AuditLog* log) { audit_ = log; }
+
  private:
   int64_t now_seconds() const;
   // A new one-time token for user_id; returns the token (only its hash is stored).
@@ -81,6 +85,7 @@ class AccountService {
   // The same sliding-window counter as logins, counting mail requests, one per kind of mail.
   session::LoginThrottle resend_requests_;
   session::LoginThrottle reset_requests_;
+  audit::AuditLog* audit_ = nullptr;
 };
 
 // Whether text looks like one email address: local@domain, no spaces or control characters, at

@@ -2,6 +2,7 @@
 // parsed, and (on demand) its database.
 #pragma once
 
+#include "audit/audit_log.h"
 #include "config/auth_config.h"
 #include "store/database.h"
 
@@ -19,6 +20,9 @@ struct CommandError : std::runtime_error {
 struct CliContext {
   config::AuthConfig config;
   std::unique_ptr<store::Database> db;  // opened and migrated (when auto_migrate) by open_database
+  // The changes the CLI makes are security events too: rows of auth_events (user agent
+  // "latchkey-auth", no address). No host runs here, so no log line and no ABI event.
+  std::unique_ptr<audit::AuditLog> audit;
 };
 
 // Reads the host config (with ${NAME} substitution), finds the auth plugin's entry (named "auth",

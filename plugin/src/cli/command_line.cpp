@@ -18,6 +18,8 @@ const char* const kUsage =
     "  keygen --algorithm EdDSA|ES256 --out FILE    (--config not needed)\n"
     "  keys list | keys add --algorithm HS256|EdDSA|ES256 | keys activate KID | keys retire KID\n"
     "                                                (tokens.keys \"database\")\n"
+    "  audit [--user EMAIL] [--event NAME] [--since ISO-8601] [--limit N] [--json]\n"
+    "                                                (security events, newest first)\n"
     "latchkey-auth --help                            (this text)\n";
 
 namespace {
@@ -56,6 +58,7 @@ const std::vector<CommandSpec> kCommands = {
     {"keys add", {}, {{"--algorithm", "HS256|EdDSA|ES256", {"HS256", "EdDSA", "ES256"}, true}}},
     {"keys activate", {{"KID"}}, {}},
     {"keys retire", {{"KID"}}, {}},
+    {"audit", {}, {{"--user", "EMAIL"}, {"--event", "NAME"}, {"--since", "ISO-8601"}, {"--limit", "N"}, {"--json"}}},
 };
 
 bool is_option(const std::string& word) { return word.size() > 1 && word[0] == '-'; }

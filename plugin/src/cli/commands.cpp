@@ -72,17 +72,28 @@ void user_add(CliContext& context, const std::string& email, const std::vector<s
 
 void user_set_active(CliContext& context, const std::string& email, bool active) {
   const store::User user = find_user(context, email);
-  store::UserStore(*context.db).set_active(user.id, active);
+  audit::Pending events;
+  context.db->transaction([&] {
+    store::UserStore(*context.db).set_active(user.id, active);
+    audit::write(context.audit.get(), events, active ? "user.enabled" : "user.disabled", user.id);
+  });
+  audit::announce(context.audit.get(), events);
   std::cout << (active ? "enabled " : "disabled ") << user.email << "\n";
 }
 
 void user_role(CliContext& context, const std::string& email, const std::string& action, const std::string& role) {
   if (role.empty()) throw CommandError("a role name is required");
+  if (action != "add" && action != "remove") throw CommandError("user role takes add or remove, not " + action);
   const store::User user = find_user(context, email);
   store::UserStore users(*context.db);
-  if (action == "add") users.add_role(user.id, role);
-  else if (action == "remove") users.remove_role(user.id, role);
-  else throw CommandError("user role takes add or remove, not " + action);
+  audit::Pending events;
+  context.db->transaction([&] {
+    if (action == "add") users.add_role(user.id, role);
+    else users.remove_role(user.id, role);
+    audit::write(context.audit.get(), events, action == "add" ? "role.added" : "role.removed", user.id, {},
+                 audit::detail({{"role", role}}));
+  });
+  audit::announce(context.audit.get(), events);
   std::cout << join(users.find_by_id(user.id)->roles) << "\n";
 }
 
@@ -98,7 +109,20 @@ void user_list(CliContext& context) {
 
 void sessions_revoke(CliContext& context, const std::string& email) {
   const store::User user = find_user(context, email);
-  const int64_t revoked = store::SessionStore(*context.db).revoke_all_for_user(user.id, now_seconds());
+  store::SessionStore sessions(*context.db);
+  int64_t revoked = 0;
+  audit::Pending events;
+  context.db->transaction([&] {
+    const int64_t now = now_seconds();
+    // One event per session the operator ended (listed first: revoking marks them all).
+    for (const store::Session& session : sessions.list_for_user(user.id)) {
+      if (session.revoked_at || session.expires_at <= now) continue;
+      audit::write(context.audit.get(), events, "session.revoked", user.id, session.id,
+                   audit::detail({{"by", "operator"}}));
+    }
+    revoked = sessions.revoke_all_for_user(user.id, now);
+  });
+  audit::announce(context.audit.get(), events);
   std::cout << "revoked " << revoked << " sessions of " << user.email << "\n";
 }
 

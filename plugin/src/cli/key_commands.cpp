@@ -33,7 +33,9 @@ keys::KeyRotation rotation(CliContext& context) {
   }
   auto encryption = keys::KeyEncryption::from_secret(tokens.key_encryption_key.value_or(""));
   if (!encryption) throw CommandError("tokens.key_encryption_key must be at least 32 bytes");
-  return keys::KeyRotation(*context.db, std::move(*encryption), now_seconds);
+  keys::KeyRotation rotation(*context.db, std::move(*encryption), now_seconds);
+  rotation.set_audit(context.audit.get());
+  return rotation;
 }
 
 void succeed_or_throw(const keys::RotationResult& result) {

@@ -1,5 +1,7 @@
 // latchkey-auth: the operator CLI (CONTRACT §5). Exit 0 on success; on failure one line
 // "latchkey-auth: <what is wrong>" on stderr, exit 2 for a usage error and 1 for anything else.
+#include "audit/client_context.h"
+#include "cli/audit_command.h"
 #include "cli/cli_context.h"
 #include "cli/command_line.h"
 #include "cli/commands.h"
@@ -12,6 +14,15 @@
 namespace {
 
 using namespace latchkey::cli;
+
+AuditQuery audit_query(const CommandLine& line) {
+  auto one = [&](const char* option) -> std::optional<std::string> {
+    const std::vector<std::string> values = line.values(option);
+    if (values.empty()) return std::nullopt;
+    return values.front();
+  };
+  return {one("--user"), one("--event"), one("--since"), one("--limit"), line.has("--json")};
+}
 
 void run(const CommandLine& line) {
   const std::string& command = line.command;
@@ -35,6 +46,7 @@ void run(const CommandLine& line) {
   if (command == "keys add") return keys_add(context, line.values("--algorithm").front());
   if (command == "keys activate") return keys_activate(context, args[0]);
   if (command == "keys retire") return keys_retire(context, args[0]);
+  if (command == "audit") return audit_list(context, audit_query(line));
   throw std::logic_error("command '" + command + "' is parsed but not run");
 }
 
@@ -65,6 +77,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    // What the CLI changes is recorded as done by it, from no address (audit/client_context.h).
+    const latchkey::audit::ClientScope operator_client("", "latchkey-auth");
     run(line);
     return 0;
   } catch (const std::exception& error) {

@@ -104,6 +104,10 @@ struct GoogleConfig {
 // file path (no scheme). Checked when the config is read, so --check-config refuses what init would.
 bool is_allowed_jwks_location(std::string_view location);
 
+struct AuditConfig {
+  uint32_t retention_days = 90;  // auth_events older than this are pruned (at most hourly)
+};
+
 struct ProtectRule {
   std::string prefix;
   std::vector<std::string> roles;
@@ -119,6 +123,7 @@ struct AuthConfig {
   LoginThrottleConfig login_throttle;
   EmailConfig email;
   GoogleConfig google;
+  AuditConfig audit;
   std::vector<ProtectRule> protect;
   std::vector<std::string> csrf_allowed_origins;
 

@@ -49,7 +49,7 @@ void sign_in(PluginState& state, Exchange& exchange) {
   const google::SignInResult account = google::GoogleAccounts(*state.db).sign_in(verified.identity);
   switch (account.outcome) {
     case google::SignInOutcome::ok:
-      return respond_tokens(state, exchange, state.sessions->start_session(*account.user));
+      return respond_tokens(state, exchange, state.sessions->start_session(*account.user, "google.signed_in"));
     case google::SignInOutcome::invalid_credential:
       return invalid_credential(exchange);
     case google::SignInOutcome::account_disabled:

@@ -8,6 +8,7 @@
 #include "http/auth_routes.h"
 #include "http/client_script_route.h"
 #include "http/google_route.h"
+#include "http/events_route.h"
 #include "http/openapi_route.h"
 #include "http/plugin_state.h"
 #include "jwt/jwks.h"
@@ -99,6 +100,20 @@ bool start_database_keys(PluginState& state) {
   return true;
 }
 
+// After an event's change committed: one JSON line in the host log and, on an ABI 1.2 host, an
+// event for other plugins named like the audit event ("login.failed").
+audit::Sink audit_sink(const PluginState& state) {
+  const bool can_publish =
+      state.api->struct_size >= offsetof(lk_host_api, publish_event) + sizeof state.api->publish_event;
+  return [&state, can_publish](const audit::AuditEvent& event, const std::string& json) {
+    state.log(LK_LOG_INFO, json);
+    if (can_publish) {
+      state.api->publish_event(state.host, lk_str{event.event.data(), event.event.size()},
+                               lk_str{json.data(), json.size()});
+    }
+  };
+}
+
 std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, config::AuthConfig config) {
   auto state = std::make_unique<PluginState>();
   state->api = api;
@@ -129,6 +144,12 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
     return nullptr;
   }
   state->db_probe = std::make_unique<store::DatabaseProbe>(*state->db);
+  state->audit = std::make_unique<audit::AuditLog>(*state->db, cfg.audit.retention_days, audit_sink(*state));
+  try {
+    state->audit->prune();
+  } catch (const std::exception& failure) {  // not worth refusing to start over: pruned again within the hour
+    state->log(LK_LOG_WARN, std::string("pruning the audit log failed: ") + failure.what());
+  }
   if (cfg.tokens.keys == "database" && !start_database_keys(*state)) return nullptr;
 
   const auto& pw = cfg.password;
@@ -144,6 +165,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);
   state->sessions = std::make_unique<session::SessionService>(cfg, *state->db, *state->hasher, *state->keys,
                                                               *state->revocations, *state->throttle);
+  state->sessions->set_audit(state->audit.get());
   if (cfg.google.client_id) {
     const PluginState* google_logger = state.get();
     std::string google_error;
@@ -195,6 +217,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->accounts = std::make_unique<account::AccountService>(cfg, *state->db, *state->hasher, *state->templates,
                                                               *state->revocations, *state->throttle,
                                                               [sender] { sender->wake(); });
+  state->accounts->set_audit(state->audit.get());
   return state;
 }
 
@@ -248,6 +271,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     if (int32_t status = register_account_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_client_script_route(*state); status != LK_OK) return status;
     if (int32_t status = register_openapi_route(*state); status != LK_OK) return status;
+    if (int32_t status = register_events_route(*state); status != LK_OK) return status;
     // A host older than ABI 1.2 has no readiness path to report to.
     if (api->struct_size >= offsetof(lk_host_api, register_readiness) + sizeof api->register_readiness) {
       if (int32_t status = api->register_readiness(host, ready, state.get()); status != LK_OK) return status;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "account/account_service.h"
+#include "audit/audit_log.h"
 #include "config/auth_config.h"
 #include "google/google_verifier.h"
 #include "jwt/key_set.h"
@@ -38,6 +39,8 @@ struct PluginState {
   mutable jwt::VerifiedTokenCache verified_tokens;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<store::DatabaseProbe> db_probe;  // the readiness check; after db: stopped first
+  // Security events: rows of auth_events, then the JSON log line and the ABI event (CONTRACT §9).
+  std::unique_ptr<audit::AuditLog> audit;
   // tokens.keys "database": reloads `keys`. Declared after db: its thread stops before db closes.
   std::unique_ptr<latchkey::keys::KeyRefresher> key_refresher;
   std::unique_ptr<password::Hasher> hasher;

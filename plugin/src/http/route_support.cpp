@@ -1,6 +1,7 @@
 // Shared route helpers (see route_support.h).
 #include "http/route_support.h"
 
+#include "audit/client_context.h"
 #include "http/cookies.h"
 #include "password/encoding.h"
 
@@ -10,6 +11,8 @@ namespace latchkey::http {
 
 int32_t answer_guarded(PluginState& state, Exchange& exchange, RouteHandler handler) {
   try {
+    // The services' audit events name this client (audit/client_context.h).
+    const audit::ClientScope client(exchange.remote_address(), exchange.header("User-Agent").value_or(""));
     handler(state, exchange);
   } catch (const store::StoreUnavailable& error) {
     state.log(LK_LOG_ERROR, std::string("database unavailable: ") + error.what());

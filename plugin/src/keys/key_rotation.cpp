@@ -1,5 +1,4 @@
-// Each change is one transaction. The places marked "committed here" are where the audit log's
-// key.added / key.activated / key.retired rows belong, inside the same transaction.
+// Each change is one transaction, with its audit event (key.added / key.activated / key.retired).
 #include "keys/key_rotation.h"
 
 #include "keys/key_snapshot.h"
@@ -33,10 +32,12 @@ RotationResult KeyRotation::add(jwt::Algorithm algorithm) {
   SigningKeyStore store(db_);
   if (std::string error = check_encryption_key(store.list()); !error.empty()) return {{}, error};
   const StoredKey key = generate_signing_key(algorithm, encryption_, clock_());
+  audit::Pending events;
   db_.transaction([&] {
     store.insert(key);
-    // key.added: committed here.
+    audit::write(audit_, events, "key.added", {}, {}, audit::detail({{"kid", key.kid}, {"algorithm", jwt::algorithm_name(algorithm)}}));
   });
+  audit::announce(audit_, events);
   return {key.kid, {}};
 }
 
@@ -50,11 +51,15 @@ RotationResult KeyRotation::activate(const std::string& kid) {
   }
   if (std::string error = check_encryption_key(keys); !error.empty()) return {kid, error};
   const std::int64_t now = clock_();
+  audit::Pending events;
   try {
+    const auto previous = std::find_if(keys.begin(), keys.end(), [](const StoredKey& k) { return k.state == KeyState::active; });
     db_.transaction([&] {
       store.retire_active(now);
       if (!store.activate(kid, now)) throw ChangedMeanwhile{};
-      // key.activated (and key.retired for the key it replaced): committed here.
+      if (previous != keys.end())
+        audit::write(audit_, events, "key.retired", {}, {}, audit::detail({{"kid", previous->kid}, {"replaced_by", kid}}));
+      audit::write(audit_, events, "key.activated", {}, {}, audit::detail({{"kid", kid}}));
     });
   } catch (const ChangedMeanwhile&) {
     return {kid, "key " + kid + " changed state meanwhile (another `keys` command?); nothing was changed"};
@@ -63,6 +68,7 @@ RotationResult KeyRotation::activate(const std::string& kid) {
     return {kid, "another key was activated at the same time; nothing was changed (see `keys list`): " +
                      std::string(error.what())};
   }
+  audit::announce(audit_, events);
   return {kid, {}};
 }
 
@@ -73,14 +79,16 @@ RotationResult KeyRotation::retire(const std::string& kid) {
   if (const TransitionError refused = check_retire(key->state); refused != TransitionError::none) {
     return {kid, transition_message(refused, kid)};
   }
+  audit::Pending events;
   try {
     db_.transaction([&] {
       if (!store.retire(kid, clock_())) throw ChangedMeanwhile{};
-      // key.retired: committed here.
+      audit::write(audit_, events, "key.retired", {}, {}, audit::detail({{"kid", kid}}));
     });
   } catch (const ChangedMeanwhile&) {
     return {kid, "key " + kid + " changed state meanwhile (another `keys` command?); nothing was changed"};
   }
+  audit::announce(audit_, events);
   return {kid, {}};
 }
 

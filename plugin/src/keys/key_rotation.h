@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "jwt/algorithm.h"
 #include "keys/key_encryption.h"
 #include "keys/signing_key_store.h"
@@ -31,6 +32,9 @@ class KeyRotation {
   RotationResult activate(const std::string& kid);
   RotationResult retire(const std::string& kid);
 
+  // Where key.added / key.activated / key.retired go (CONTRACT §9); none when never set.
+  void set_audit(audit::AuditLog* log) { audit_ = log; }
+
  private:
   // Empty when every stored key decrypts under this encryption key. A key added under another one
   // would make every host fail to load the keys, so no change is made without this check.
@@ -39,6 +43,7 @@ class KeyRotation {
   store::Database& db_;
   const KeyEncryption encryption_;
   const Clock clock_;
+  audit::AuditLog* audit_ = nullptr;
 };
 
 }  // namespace latchkey::keys

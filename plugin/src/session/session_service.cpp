@@ -58,21 +58,26 @@ std::string SessionService::issue_refresh_token(std::string_view session_id, std
   return token;
 }
 
-IssuedTokens SessionService::start_session(const store::User& user) {
-  return db_.transaction([&] {
+IssuedTokens SessionService::start_session(const store::User& user, std::string_view event) {
+  audit::Pending events;
+  IssuedTokens issued = db_.transaction([&] {
     const int64_t now = now_seconds();
     const store::Session session =
         store::SessionStore(db_).create(user.id, now, now + config_.tokens.session_max_seconds);
     IssuedTokens tokens{user, session.id, sign_access(user, session.id), std::nullopt, 0};
     tokens.refresh_token = issue_refresh_token(session.id, std::nullopt, session.expires_at, tokens.refresh_expires_at);
+    audit::write(audit_, events, event, user.id, session.id);
     return tokens;
   });
+  audit::announce(audit_, events);
+  return issued;
 }
 
 LoginResult SessionService::login(std::string_view email, std::string_view password, std::string_view client_address) {
   const std::string account = store::normalise_email(email);
   const auto steady_now = LoginThrottle::TimePoint::clock::now();
   if (auto wait = throttle_.retry_after(account, client_address, steady_now)) {
+    audit::record(audit_, "login.rate_limited", {}, {}, audit::detail({{"retry_after_seconds", std::to_string(wait->count())}}));
     return {LoginOutcome::rate_limited, std::nullopt, *wait};
   }
   const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
@@ -81,12 +86,20 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
                                                    : hasher_.verify_dummy(password);
   if (!matches) {
     throttle_.record_failure(account, client_address, steady_now);
+    // The user when the account exists; never the address typed (it may be a password pasted there).
+    audit::record(audit_, "login.failed", user ? user->id : "", {}, audit::detail({{"reason", "invalid_credentials"}}));
     return {LoginOutcome::invalid_credentials, std::nullopt, {}};
   }
   throttle_.record_success(account);
   // Only after a correct password may the answer tell more about the account.
-  if (!user->active) return {LoginOutcome::account_disabled, std::nullopt, {}};
-  if (!user->confirmed_at) return {LoginOutcome::email_not_confirmed, std::nullopt, {}};
+  if (!user->active) {
+    audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "account_disabled"}}));
+    return {LoginOutcome::account_disabled, std::nullopt, {}};
+  }
+  if (!user->confirmed_at) {
+    audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "email_not_confirmed"}}));
+    return {LoginOutcome::email_not_confirmed, std::nullopt, {}};
+  }
   if (hasher_.needs_rehash(*user->password_hash)) {
     store::UserStore(db_).set_password_hash(user->id, hasher_.hash(password));
   }
@@ -96,6 +109,7 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
 RefreshResult SessionService::refresh(std::string_view refresh_token) {
   const std::string token_hash = store::hash_token(refresh_token);
   std::string revoked_session;
+  audit::Pending events;
   RefreshResult result = db_.transaction([&]() -> RefreshResult {
     const std::chrono::milliseconds now_precise = now_ms();
     const int64_t now = std::chrono::floor<std::chrono::seconds>(now_precise).count();
@@ -119,6 +133,7 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
         // A rotated token seen again after the grace window: assume theft, end the whole session.
         store::SessionStore(db_).revoke(consumed.session_id, now);
         revoked_session = consumed.session_id;
+        audit::write(audit_, events, "refresh.reuse_detected", user->id, consumed.session_id);
         return {RefreshOutcome::reused, std::nullopt};
       }
       if (now >= consumed.session_expires_at) return {RefreshOutcome::invalid, std::nullopt};
@@ -134,6 +149,7 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
   });
   // Forgotten after the commit, so no other request can cache the state from before it.
   if (!revoked_session.empty()) revocations_.forget_session(revoked_session);
+  audit::announce(audit_, events);
   return result;
 }
 
@@ -141,19 +157,28 @@ void SessionService::logout(const std::optional<AccessTokenRef>& access, const s
   const std::chrono::milliseconds now_precise = now_ms();
   const int64_t now = std::chrono::floor<std::chrono::seconds>(now_precise).count();
   std::string refresh_session;
+  audit::Pending events;
   db_.transaction([&] {
     store::SessionStore sessions(db_);
+    bool ended = false;
     if (access) {
       store::DenylistStore(db_).add(access->jti, access->expires_at);
-      sessions.revoke(access->session_id, now);
+      ended = sessions.revoke(access->session_id, now);
     }
+    std::string user_id = access ? access->user_id : "";
     if (refresh_token) {
       const store::ConsumeResult consumed =
           store::RefreshTokenStore(db_).consume(store::hash_token(*refresh_token), now_precise);
-      if (consumed.outcome != store::ConsumeOutcome::unknown) sessions.revoke(consumed.session_id, now);
+      if (consumed.outcome != store::ConsumeOutcome::unknown) {
+        ended = sessions.revoke(consumed.session_id, now) || ended;
+        if (user_id.empty()) user_id = consumed.user_id;
+      }
       refresh_session = consumed.session_id;
     }
+    // One event per logout that ended a session (a second logout of the same session is silent).
+    if (ended) audit::write(audit_, events, "logout", user_id, access ? access->session_id : refresh_session);
   });
+  audit::announce(audit_, events);
   // Forgotten after the commit, so no other request can cache the state from before it.
   if (access) revocations_.forget_session(access->session_id);
   if (!refresh_session.empty()) revocations_.forget_session(refresh_session);
@@ -162,7 +187,12 @@ void SessionService::logout(const std::optional<AccessTokenRef>& access, const s
 
 void SessionService::logout_all(std::string_view user_id) {
   store::SessionStore sessions(db_);
-  sessions.revoke_all_for_user(user_id, now_seconds());
+  audit::Pending events;
+  db_.transaction([&] {
+    const int64_t ended = sessions.revoke_all_for_user(user_id, now_seconds());
+    audit::write(audit_, events, "logout_all", user_id, {}, audit::detail({{"sessions", std::to_string(ended)}}));
+  });
+  audit::announce(audit_, events);
   for (const store::Session& session : sessions.list_for_user(user_id)) revocations_.forget_session(session.id);
 }
 

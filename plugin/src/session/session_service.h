@@ -2,6 +2,7 @@
 // nothing of HTTP; the routes map its outcomes to status codes.
 #pragma once
 
+#include "audit/audit_log.h"
 #include "config/auth_config.h"
 #include "jwt/access_token.h"
 #include "jwt/key_set.h"
@@ -46,6 +47,7 @@ struct RefreshResult {
 
 // The parts of a verified access token that logout needs.
 struct AccessTokenRef {
+  std::string user_id;  // the token's sub, for the audit log
   std::string session_id;
   std::string jti;
   int64_t expires_at = 0;
@@ -66,8 +68,12 @@ class SessionService {
   void logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token);
   // Ends every session of the user.
   void logout_all(std::string_view user_id);
-  // A new session for a user already authenticated (password login, Google sign-in).
-  IssuedTokens start_session(const store::User& user);
+  // A new session for a user already authenticated (password login, Google sign-in); event names
+  // it in the audit log ("login.succeeded", "google.signed_in").
+  IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded");
+
+  // Where the security events go (CONTRACT §9); none when never set.
+  void set_audit(audit::AuditLog* log) { audit_ = log; }
 
   std::optional<store::User> find_user(std::string_view user_id);
 
@@ -85,6 +91,7 @@ class SessionService {
   RevocationCache& revocations_;
   LoginThrottle& throttle_;
   WallClock clock_;
+  audit::AuditLog* audit_ = nullptr;
 };
 
 }  // namespace latchkey::session
