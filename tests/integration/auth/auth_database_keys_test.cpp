@@ -3,6 +3,8 @@
 // CLI, start-up and storage on every backend.
 #include "auth_test_support.h"
 
+#include <sstream>
+
 #include "jwt/base64url.h"
 #include "keys/key_encryption.h"
 
@@ -216,6 +218,24 @@ TEST_P(DatabaseKeys, CliRotatesAndTheHostSignsWithTheActiveKey) {
   const ExitResult after = cli({"keys", "list"});
   EXPECT_NE(after.out.find(hs + "\tHS256\tretired\t"), std::string::npos) << after.out;
   EXPECT_NE(after.out.find(ed + "\tEdDSA\tactive\t"), std::string::npos) << after.out;
+
+  // Each change is in the audit log (CONTRACT §9), newest first, naming the kid and never key material.
+  const ExitResult audit = cli({"audit", "--json", "--limit", "10000"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  std::vector<std::string> key_events;
+  std::istringstream lines(audit.out);
+  for (std::string line; std::getline(lines, line);) {
+    const rapidjson::Document event = parse_json(line);
+    const std::string name = string_member(event, "audit");
+    if (name.rfind("key.", 0) == 0) key_events.push_back(name + " " + string_member(event["detail"], "kid"));
+  }
+  // Newest first; key.activated and the key.retired it caused share one transaction and one time.
+  ASSERT_EQ(key_events.size(), 5u) << audit.out;
+  EXPECT_EQ(std::set<std::string>(key_events.begin(), key_events.begin() + 2),
+            (std::set<std::string>{"key.activated " + ed, "key.retired " + hs}));
+  EXPECT_EQ(std::vector<std::string>(key_events.begin() + 2, key_events.end()),
+            (std::vector<std::string>{"key.activated " + hs, "key.added " + ed, "key.added " + hs}));
+  EXPECT_EQ(audit.out.find("PRIVATE KEY"), std::string::npos);
 }
 
 TEST_P(DatabaseKeys, CliRefusalsAreOneClearLine) {
