@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 
+#include "audit/audit_log.h"
 #include "google/id_token.h"
 #include "store/database.h"
 #include "store/user_store.h"
@@ -31,9 +32,13 @@ class GoogleAccounts {
   // May throw store::StoreUnavailable.
   SignInResult sign_in(const GoogleIdentity& identity);
 
+  // Where a user created by a first sign-in is recorded (user.registered); none when never set.
+  void set_audit(audit::AuditLog* log) { audit_ = log; }
+
  private:
   store::Database& db_;
   std::function<std::chrono::system_clock::time_point()> clock_;
+  audit::AuditLog* audit_ = nullptr;
 };
 
 }  // namespace latchkey::google

@@ -46,7 +46,9 @@ void sign_in(PluginState& state, Exchange& exchange) {
     if (!store::SignInNonceStore(*state.db).consume(*nonce, now)) return invalid_credential(exchange);
   }
 
-  const google::SignInResult account = google::GoogleAccounts(*state.db).sign_in(verified.identity);
+  google::GoogleAccounts accounts(*state.db);
+  accounts.set_audit(state.audit.get());
+  const google::SignInResult account = accounts.sign_in(verified.identity);
   switch (account.outcome) {
     case google::SignInOutcome::ok:
       return respond_tokens(state, exchange, state.sessions->start_session(*account.user, "google.signed_in"));

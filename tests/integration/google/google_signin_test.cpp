@@ -93,6 +93,16 @@ TEST_F(GoogleSignIn, FirstSignInCreatesAConfirmedUserAndTheSameSubjectFindsIt) {
   const HttpResult me = http.get(url("/api/auth/me"), bearer(access_token_of(again)));
   EXPECT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(server->requests(), 1);  // cached per max-age
+
+  // The audit log: the account made by the first sign-in, then one google.signed_in per sign-in.
+  const ExitResult audit = cli({"audit", "--user", "ann@example.com"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  size_t signed_in = 0;
+  for (size_t at = 0; (at = audit.out.find("\tgoogle.signed_in\t", at)) != std::string::npos; ++at) ++signed_in;
+  EXPECT_EQ(signed_in, 2u) << audit.out;
+  EXPECT_NE(audit.out.find("\tuser.registered\t" + user_id_of(first) + "\t-\t127.0.0.1\t"), std::string::npos)
+      << audit.out;
+  EXPECT_NE(audit.out.find("{\"method\":\"google\"}"), std::string::npos) << audit.out;
 }
 
 TEST_F(GoogleSignIn, TokenSignedByNpmJoseIsAccepted) {
