@@ -245,6 +245,16 @@ test('logout-all: 401 without a token, 403 from a foreign Origin by cookie, 204 
   await expect('POST', `${P}/refresh`, { headers: cookieHeader({ refreshToken: cookiesOf(two).refreshToken }), status: 401, error: 'invalid_refresh_token' });
 });
 
+test('events: 401 without a token; the caller\'s own audit events, newest first', async () => {
+  await expect('GET', `${P}/events`, { status: 401, error: 'invalid_token' });
+  const email = newEmail('events');
+  await registerAndConfirm(email);
+  await expect('POST', `${P}/login`, { json: { email, password: 'wrong password!' }, status: 401, error: 'invalid_credentials' });
+  const login = await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, status: 200 });
+  const events = await expect('GET', `${P}/events`, { headers: bearer(login.body.accessToken), status: 200 });
+  assert.deepEqual(events.body.events.map((e) => e.event), ['login.succeeded', 'login.failed', 'email.confirmed', 'user.registered']);
+});
+
 test('login throttle: 429 rate_limited with Retry-After, also for the right password', async () => {
   const email = newEmail('throttled');
   await registerAndConfirm(email);

@@ -41,7 +41,9 @@ void open_database(CliContext& context, bool migrate) {
     options.query_timeout = std::chrono::milliseconds(context.config.database.query_timeout_ms);
     context.db = std::make_unique<store::Database>(std::move(*url.url), options);
     if (migrate) store::migrate(*context.db);
-    context.audit = std::make_unique<audit::AuditLog>(*context.db, context.config.audit.retention_days);
+    if (context.config.audit.enabled) {
+      context.audit = std::make_unique<audit::AuditLog>(*context.db, context.config.audit.retention_days);
+    }
   } catch (const std::exception& error) {
     throw CommandError(std::string("cannot use the database: ") + error.what());
   }

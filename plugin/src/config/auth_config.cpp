@@ -259,7 +259,9 @@ AuthConfigResult parse_auth_config(std::string_view json, const std::string& con
     read_login_throttle(root.object("login_throttle"), config.login_throttle);
     read_email(root.object("email"), config.email);
     read_google(root.object("google"), config.google);
-    root.object("audit").read("retention_days", config.audit.retention_days, 1, 36500);
+    JsonReader audit = root.object("audit");
+    audit.read("enabled", config.audit.enabled);
+    audit.read("retention_days", config.audit.retention_days, 1, 36500);
     read_protect(root, config.protect);
     JsonReader csrf = root.object("csrf");
     csrf.read("allowed_origins", config.csrf_allowed_origins);

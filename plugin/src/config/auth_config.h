@@ -105,6 +105,7 @@ struct GoogleConfig {
 bool is_allowed_jwks_location(std::string_view location);
 
 struct AuditConfig {
+  bool enabled = true;           // false: no events are written, logged or published
   uint32_t retention_days = 90;  // auth_events older than this are pruned (at most hourly)
 };
 

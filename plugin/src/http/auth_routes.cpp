@@ -120,7 +120,7 @@ void logout(PluginState& state, Exchange& exchange) {
       presented.token.find('.') != std::string_view::npos) {
     const jwt::VerifiedAccessToken verified = verify_access(state, presented.token);
     if (verified.error == jwt::AccessTokenError::none) {
-      access = session::AccessTokenRef{verified.claims.sub, verified.claims.sid, verified.claims.jti, verified.claims.exp};
+      access = session::AccessTokenRef{verified.claims.sid, verified.claims.jti, verified.claims.exp, verified.claims.sub};
     }
   }
   bool refresh_from_cookie = false;

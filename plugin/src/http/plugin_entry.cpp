@@ -144,11 +144,13 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
     return nullptr;
   }
   state->db_probe = std::make_unique<store::DatabaseProbe>(*state->db);
-  state->audit = std::make_unique<audit::AuditLog>(*state->db, cfg.audit.retention_days, audit_sink(*state));
-  try {
-    state->audit->prune();
-  } catch (const std::exception& failure) {  // not worth refusing to start over: pruned again within the hour
-    state->log(LK_LOG_WARN, std::string("pruning the audit log failed: ") + failure.what());
+  if (cfg.audit.enabled) {
+    state->audit = std::make_unique<audit::AuditLog>(*state->db, cfg.audit.retention_days, audit_sink(*state));
+    try {
+      state->audit->prune();
+    } catch (const std::exception& failure) {  // not worth refusing to start over: pruned again within the hour
+      state->log(LK_LOG_WARN, std::string("pruning the audit log failed: ") + failure.what());
+    }
   }
   if (cfg.tokens.keys == "database" && !start_database_keys(*state)) return nullptr;
 

@@ -47,10 +47,10 @@ struct RefreshResult {
 
 // The parts of a verified access token that logout needs.
 struct AccessTokenRef {
-  std::string user_id;  // the token's sub, for the audit log
   std::string session_id;
   std::string jti;
   int64_t expires_at = 0;
+  std::string user_id;  // the token's sub, for the audit log
 };
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;

@@ -425,3 +425,28 @@ TEST(AuthConfigPaths, RelativePathsResolveAgainstTheConfigFolder) {
 
 }  // namespace
 }  // namespace latchkey::config
+
+namespace latchkey::config {
+namespace {
+
+TEST(AuthConfigAudit, DefaultsAreOnAndNinetyDays) {
+  const AuthConfigResult result = parse_auth_config("{" + kSecretJson + "}", "/etc/latchkey");
+  ASSERT_TRUE(result.config) << pointers(result);
+  EXPECT_TRUE(result.config->audit.enabled);
+  EXPECT_EQ(result.config->audit.retention_days, 90u);
+}
+
+TEST(AuthConfigAudit, GivenValuesAndBadOnesAtTheirPointers) {
+  const AuthConfigResult result =
+      parse_auth_config(R"({"audit": {"enabled": false, "retention_days": 7}, )" + kSecretJson + "}", "/etc/latchkey");
+  ASSERT_TRUE(result.config) << pointers(result);
+  EXPECT_FALSE(result.config->audit.enabled);
+  EXPECT_EQ(result.config->audit.retention_days, 7u);
+  expect_error(R"({"audit": {"retention_days": 0}, )" + kSecretJson + "}", "/audit/retention_days");
+  expect_error(R"({"audit": {"retention_days": 36501}, )" + kSecretJson + "}", "/audit/retention_days");
+  expect_error(R"({"audit": {"enabled": "yes"}, )" + kSecretJson + "}", "/audit/enabled");
+  expect_error(R"({"audit": {"retention": 30}, )" + kSecretJson + "}", "/audit/retention");
+}
+
+}  // namespace
+}  // namespace latchkey::config
