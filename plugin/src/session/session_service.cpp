@@ -24,7 +24,7 @@ std::string random_refresh_token() {
 }  // namespace
 
 SessionService::SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
-                               const jwt::KeySet& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                               const jwt::KeySet& keys, RevocationCache& revocations, throttle::Throttle& throttle,
                                WallClock clock)
     : config_(config),
       db_(db),
@@ -71,19 +71,16 @@ IssuedTokens SessionService::start_session(const store::User& user) {
 
 LoginResult SessionService::login(std::string_view email, std::string_view password, std::string_view client_address) {
   const std::string account = store::normalise_email(email);
-  const auto steady_now = LoginThrottle::TimePoint::clock::now();
-  if (auto wait = throttle_.retry_after(account, client_address, steady_now)) {
+  // Counted before the hash, forgiven on success: guesses sent at once cannot all pass a check.
+  if (auto wait = throttle_.count(account, client_address)) {
     return {LoginOutcome::rate_limited, std::nullopt, *wait};
   }
   const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
   // Unknown accounts (and accounts without a password) pay one hash too, so timing tells nothing.
   const bool matches = user && user->password_hash ? hasher_.verify(password, *user->password_hash)
                                                    : hasher_.verify_dummy(password);
-  if (!matches) {
-    throttle_.record_failure(account, client_address, steady_now);
-    return {LoginOutcome::invalid_credentials, std::nullopt, {}};
-  }
-  throttle_.record_success(account);
+  if (!matches) return {LoginOutcome::invalid_credentials, std::nullopt, {}};
+  throttle_.succeeded(account, client_address);
   // Only after a correct password may the answer tell more about the account.
   if (!user->active) return {LoginOutcome::account_disabled, std::nullopt, {}};
   if (!user->confirmed_at) return {LoginOutcome::email_not_confirmed, std::nullopt, {}};

@@ -6,10 +6,10 @@
 #include "jwt/access_token.h"
 #include "jwt/key_set.h"
 #include "password/hasher.h"
-#include "session/login_throttle.h"
 #include "session/revocation_cache.h"
 #include "store/database.h"
 #include "store/user_store.h"
+#include "throttle/throttle.h"
 
 #include <chrono>
 #include <functional>
@@ -55,7 +55,7 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 class SessionService {
  public:
   SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
-                 const jwt::KeySet& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                 const jwt::KeySet& keys, RevocationCache& revocations, throttle::Throttle& throttle,
                  WallClock clock = std::chrono::system_clock::now);
 
   // Every store call may throw store::StoreUnavailable (the caller answers 503).
@@ -82,7 +82,7 @@ class SessionService {
   const password::Hasher& hasher_;
   const jwt::KeySet& keys_;
   RevocationCache& revocations_;
-  LoginThrottle& throttle_;
+  throttle::Throttle& throttle_;
   WallClock clock_;
 };
 

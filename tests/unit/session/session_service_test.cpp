@@ -7,6 +7,8 @@
 #include "store/denylist_store.h"
 #include "store/session_store.h"
 #include "temp_database.h"
+#include "throttle/memory_throttle.h"
+#include "throttle/throttles.h"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +47,7 @@ class SessionServiceTest : public ::testing::Test {
         hasher_(password::Parameters{64, 1, 1}, 2),
         keys_(make_keys(config_)),
         revocations_(db(), 1h),
-        throttle_(config_.login_throttle),
+        throttle_(throttle::login_limits(config_)),
         service_(config_, db(), hasher_, keys_, revocations_, throttle_, [this] { return now_; }) {}
 
   store::Database& db() { return temp_.db(); }
@@ -86,7 +88,7 @@ class SessionServiceTest : public ::testing::Test {
   password::Hasher hasher_;
   jwt::KeySet keys_;
   RevocationCache revocations_;
-  LoginThrottle throttle_;
+  throttle::MemoryThrottle throttle_;
   std::chrono::system_clock::time_point now_{std::chrono::seconds(kStart)};
   SessionService service_;
 };
