@@ -13,6 +13,7 @@
 #include "store/session_store.h"
 #include "store/token_hash.h"
 #include "store/user_store.h"
+#include "throttle/counted_attempt.h"
 
 #include <botan/auto_rng.h>
 
@@ -186,8 +187,10 @@ ChangeResult AccountService::change_password(std::string_view user_id, std::stri
   if (auto wait = throttles_.login->count(account, client_address)) {
     return {ChangeOutcome::rate_limited, *wait};
   }
+  throttle::CountedAttempt attempt(*throttles_.login, account, client_address);
   const bool matches = user->password_hash ? hasher_.verify(current_password, *user->password_hash)
                                            : hasher_.verify_dummy(current_password);
+  attempt.decided();
   if (!matches) return {ChangeOutcome::wrong_password};
   throttles_.login->succeeded(account, client_address);
   const password::NewPasswordHash hashed = password::hash_new_password(

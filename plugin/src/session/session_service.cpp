@@ -9,6 +9,7 @@
 #include "store/refresh_token_store.h"
 #include "store/session_store.h"
 #include "store/token_hash.h"
+#include "throttle/counted_attempt.h"
 
 #include <botan/auto_rng.h>
 
@@ -75,10 +76,12 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
   if (auto wait = throttle_.count(account, client_address)) {
     return {LoginOutcome::rate_limited, std::nullopt, *wait};
   }
+  throttle::CountedAttempt attempt(throttle_, account, client_address);
   const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
   // Unknown accounts (and accounts without a password) pay one hash too, so timing tells nothing.
   const bool matches = user && user->password_hash ? hasher_.verify(password, *user->password_hash)
                                                    : hasher_.verify_dummy(password);
+  attempt.decided();
   if (!matches) return {LoginOutcome::invalid_credentials, std::nullopt, {}};
   throttle_.succeeded(account, client_address);
   // Only after a correct password may the answer tell more about the account.

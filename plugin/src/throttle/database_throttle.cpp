@@ -65,6 +65,18 @@ void DatabaseThrottle::succeeded(std::string_view account, std::string_view addr
   fallback_.succeeded(account, address);  // it may have counted the attempt during an outage
 }
 
+void DatabaseThrottle::withdraw(std::string_view account, std::string_view address) {
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count();
+  try {
+    if (limits_.per_account) counts_.give_back(account_kind_, store::hash_token(account), now_ms);
+    counts_.give_back(address_kind_, store::hash_token(address), now_ms);
+  } catch (const std::exception& failure) {
+    warn_failure(failure, now_ms);
+  }
+  fallback_.withdraw(account, address);
+}
+
 void DatabaseThrottle::purge_now_and_then(int64_t now_ms) {
   int64_t due = next_purge_ms_.load();
   if (now_ms < due || !next_purge_ms_.compare_exchange_strong(due, now_ms + kPurgeEveryMs)) return;

@@ -26,6 +26,7 @@ class DatabaseThrottle : public Throttle {
   // host): never unlimited, never everyone locked out.
   std::optional<std::chrono::seconds> count(std::string_view account, std::string_view address) override;
   void succeeded(std::string_view account, std::string_view address) override;
+  void withdraw(std::string_view account, std::string_view address) override;
 
  private:
   std::optional<std::chrono::seconds> count_in_database(std::string_view account, std::string_view address,

@@ -62,10 +62,12 @@ void LoginThrottle::record_success(std::string_view account) {
   by_account_.erase(std::string(account));
 }
 
-void LoginThrottle::forget_latest(std::string_view address) {
+void LoginThrottle::forget_latest(std::string_view account, std::string_view address) {
   std::lock_guard lock(mutex_);
-  const auto it = by_address_.find(std::string(address));
-  if (it != by_address_.end() && !it->second.empty()) it->second.pop_back();
+  for (auto [map, key] : {std::pair{&by_account_, account}, std::pair{&by_address_, address}}) {
+    const auto it = map->find(std::string(key));
+    if (it != map->end() && !it->second.empty()) it->second.pop_back();
+  }
 }
 
 void LoginThrottle::prune(TimePoint now) {

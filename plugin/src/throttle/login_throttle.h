@@ -29,8 +29,9 @@ class LoginThrottle {
   std::optional<std::chrono::seconds> count_request(std::string_view account, std::string_view address,
                                                     TimePoint now);
   void record_success(std::string_view account);
-  // Takes back the newest entry of address: an attempt counted up front turned out to succeed.
-  void forget_latest(std::string_view address);
+  // Takes back the newest entry of the account and of the address: an attempt counted up front
+  // turned out not to count.
+  void forget_latest(std::string_view account, std::string_view address);
 
  private:
   using Failures = std::deque<TimePoint>;

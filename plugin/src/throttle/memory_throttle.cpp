@@ -27,7 +27,12 @@ std::optional<std::chrono::seconds> MemoryThrottle::count(std::string_view accou
 
 void MemoryThrottle::succeeded(std::string_view account, std::string_view address) {
   windows_.record_success(account_key(account, address));
-  windows_.forget_latest(address);
+  windows_.forget_latest(account_key(account, address), address);
+}
+
+void MemoryThrottle::withdraw(std::string_view account, std::string_view address) {
+  // Without a per-account limit both entries went to the address: the account map holds the other.
+  windows_.forget_latest(account_key(account, address), address);
 }
 
 }  // namespace latchkey::throttle

@@ -17,6 +17,7 @@ class MemoryThrottle : public Throttle {
 
   std::optional<std::chrono::seconds> count(std::string_view account, std::string_view address) override;
   void succeeded(std::string_view account, std::string_view address) override;
+  void withdraw(std::string_view account, std::string_view address) override;
 
  private:
   // Without a per-account limit the address stands in for the account, under the address's limit.

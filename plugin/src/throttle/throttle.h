@@ -32,6 +32,9 @@ class Throttle {
   // Limits on failures count every attempt up front (so that guesses sent at once cannot all pass
   // a check before any of them failed) and forgive the ones that succeed.
   virtual void succeeded(std::string_view account, std::string_view address) = 0;
+
+  // A counted attempt ended before its outcome was known (the database failed): it does not count.
+  virtual void withdraw(std::string_view account, std::string_view address) = 0;
 };
 
 }  // namespace latchkey::throttle

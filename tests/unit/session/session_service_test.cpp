@@ -170,6 +170,18 @@ TEST_F(SessionServiceTest, SuccessfulLoginResetsTheAccountsFailures) {
   EXPECT_EQ(service_.login("alice@example.com", kPassword, "10.0.0.1").outcome, LoginOutcome::ok);
 }
 
+// A login that fails on the database (answered 503) is no failed guess: it does not lock the account.
+TEST_F(SessionServiceTest, ALoginTheDatabaseFailedIsNotCountedAsAFailure) {
+  add_user("alice@example.com");
+  for (int i = 0; i < 2; ++i) service_.login("alice@example.com", "wrong", "10.0.0.1");
+  db().run([](soci::session& sql) { sql << "ALTER TABLE users RENAME TO users_away"; });
+  EXPECT_ANY_THROW(service_.login("alice@example.com", "wrong", "10.0.0.1"));
+  db().run([](soci::session& sql) { sql << "ALTER TABLE users_away RENAME TO users"; });
+  EXPECT_EQ(service_.login("alice@example.com", "wrong", "10.0.0.1").outcome, LoginOutcome::invalid_credentials)
+      << "the third failure, not the fourth";
+  EXPECT_EQ(service_.login("alice@example.com", kPassword, "10.0.0.1").outcome, LoginOutcome::rate_limited);
+}
+
 TEST_F(SessionServiceTest, LoginRehashesAPasswordHashedWithOldParameters) {
   const password::Hasher old_hasher(password::Parameters{128, 1, 1}, 1);
   const std::string id = temp_.add_user("alice@example.com", old_hasher.hash(kPassword));

@@ -89,6 +89,15 @@ TEST_P(ThrottleInDatabase, SuccessClearsTheAccountAndIsNotCountedForTheAddress) 
   EXPECT_TRUE(throttle->count("d@example.com", "10.0.0.1"));
 }
 
+TEST_P(ThrottleInDatabase, AWithdrawnAttemptCountsForNeitherKey) {
+  auto throttle = make(db(), {"login", 60, 1, 1});
+  EXPECT_FALSE(throttle->count("a@example.com", "10.0.0.1"));
+  throttle->withdraw("a@example.com", "10.0.0.1");
+  EXPECT_FALSE(throttle->count("a@example.com", "10.0.0.1"));
+  EXPECT_TRUE(throttle->count("a@example.com", "10.0.0.2"));
+  EXPECT_TRUE(throttle->count("b@example.com", "10.0.0.1"));
+}
+
 TEST_P(ThrottleInDatabase, ManyThreadsOnTwoPoolsNeverPassMoreThanTheLimit) {
   auto other_pool = open(4);
   auto host_a = make(db(), {"login", 60, 5, 1000});

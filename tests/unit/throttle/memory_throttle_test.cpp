@@ -35,6 +35,16 @@ TEST(MemoryThrottle, SuccessClearsTheAccountAndIsNotCountedForTheAddress) {
   EXPECT_TRUE(throttle.count("d@example.com", "10.0.0.1")) << "two failures from the address, the success not counted";
 }
 
+TEST(MemoryThrottle, AWithdrawnAttemptCountsForNeitherKey) {
+  Fixture f;
+  MemoryThrottle throttle = f.make({"login", 60, 1, 1});
+  EXPECT_FALSE(throttle.count("a@example.com", "10.0.0.1"));
+  throttle.withdraw("a@example.com", "10.0.0.1");
+  EXPECT_FALSE(throttle.count("a@example.com", "10.0.0.1"));
+  EXPECT_TRUE(throttle.count("a@example.com", "10.0.0.2"));
+  EXPECT_TRUE(throttle.count("b@example.com", "10.0.0.1"));
+}
+
 TEST(MemoryThrottle, WithoutAPerAccountLimitOnlyTheAddressCounts) {
   Fixture f;
   MemoryThrottle throttle = f.make({"nonce", 60, 0, 2});
