@@ -2,6 +2,7 @@
 // account's count, so a refused attempt costs neither key anything.
 #include "throttle/database_throttle.h"
 
+#include "store/store_unavailable.h"
 #include "store/token_hash.h"
 
 namespace latchkey::throttle {
@@ -32,6 +33,10 @@ std::optional<std::chrono::seconds> DatabaseThrottle::count(std::string_view acc
   try {
     purge_now_and_then(now_ms);
     return count_in_database(account, address, now_ms);
+  } catch (const store::StoreUnavailable&) {
+    // The database is unreachable or hung: the request needs it anyway, so it is answered 503 now,
+    // after one timeout rather than two.
+    throw;
   } catch (const std::exception& failure) {
     warn_failure(failure, now_ms);
     return fallback_.count(account, address);

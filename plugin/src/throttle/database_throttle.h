@@ -22,8 +22,10 @@ class DatabaseThrottle : public Throttle {
   // warn: told when the database fails to count (at most once a minute).
   DatabaseThrottle(store::Database& db, Limits limits, Warn warn, WallClock clock = std::chrono::system_clock::now);
 
-  // When the database fails, this host counts the attempt in memory instead (the same limits, per
-  // host): never unlimited, never everyone locked out.
+  // Throws store::StoreUnavailable when the database cannot be reached (the caller answers 503, as
+  // for every other query). Any other failure to count (a missing table, a statement the server
+  // refuses): this host counts the attempt in memory instead, with the same limits, and warns:
+  // never unlimited, never everyone locked out.
   std::optional<std::chrono::seconds> count(std::string_view account, std::string_view address) override;
   void succeeded(std::string_view account, std::string_view address) override;
   void withdraw(std::string_view account, std::string_view address) override;
