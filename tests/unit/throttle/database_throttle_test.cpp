@@ -77,6 +77,15 @@ TEST_P(ThrottleInDatabase, AnAttemptRefusedByTheAddressCostsTheAccountNothing) {
   EXPECT_TRUE(throttle->count("c@example.com", "10.0.0.4"));
 }
 
+TEST_P(ThrottleInDatabase, AnAttemptRefusedByTheAccountIsNotCountedForTheAddress) {
+  auto throttle = make(db(), {"login", 60, 1, 2});
+  EXPECT_FALSE(throttle->count("a@example.com", "10.0.0.1"));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(throttle->count("a@example.com", "10.0.0.2"));
+  EXPECT_FALSE(throttle->count("b@example.com", "10.0.0.2"));
+  EXPECT_FALSE(throttle->count("c@example.com", "10.0.0.2")) << "the five refusals cost 10.0.0.2 nothing";
+  EXPECT_TRUE(throttle->count("d@example.com", "10.0.0.2"));
+}
+
 TEST_P(ThrottleInDatabase, SuccessClearsTheAccountAndIsNotCountedForTheAddress) {
   auto throttle = make(db(), {"login", 60, 2, 3});
   EXPECT_FALSE(throttle->count("a@example.com", "10.0.0.1"));
