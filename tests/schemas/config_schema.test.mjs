@@ -133,6 +133,7 @@ const bad = [
   ['max_queue_wait_ms 0', withAuth({ ...hs256, password: { max_queue_wait_ms: 0 } }), '/plugins/0/config/password/max_queue_wait_ms'],
   ['a fractional max_concurrent_hashes', withAuth({ ...hs256, password: { max_concurrent_hashes: 1.5 } }), '/plugins/0/config/password/max_concurrent_hashes'],
   ['login_throttle window 0', withAuth({ ...hs256, login_throttle: { window_seconds: 0 } }), '/plugins/0/config/login_throttle/window_seconds'],
+  ['login_throttle scope cluster', withAuth({ ...hs256, login_throttle: { scope: 'cluster' } }), '/plugins/0/config/login_throttle/scope'],
   ['mail transport sendmail', withAuth({ ...hs256, email: { transport: 'sendmail' } }), '/plugins/0/config/email/transport'],
   ['a confirm_url without {token}', withAuth({ ...hs256, email: { confirm_url: 'http://127.0.0.1:8080/confirm.html' } }), '/plugins/0/config/email/confirm_url'],
   ['a reset token TTL over 7 days', withAuth({ ...hs256, email: { reset_token_ttl_seconds: 604801 } }), '/plugins/0/config/email/reset_token_ttl_seconds'],

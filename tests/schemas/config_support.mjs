@@ -88,7 +88,7 @@ export const everyKey = {
     min_length: 8, max_length: 256, encoding: 'plain', argon2_memory_kib: 19456, argon2_iterations: 2,
     argon2_parallelism: 1, max_concurrent_hashes: 0, max_queue_wait_ms: 2000, hash_priority: 'idle',
   },
-  login_throttle: { window_seconds: 900, max_failures_per_account: 20, max_failures_per_address: 100 },
+  login_throttle: { window_seconds: 900, max_failures_per_account: 20, max_failures_per_address: 100, scope: 'host' },
   email: {
     transport: 'file', file_dir: 'data/mail', smtp_url: 'smtp://127.0.0.1:2525', smtp_username: null, smtp_password: null,
     from: 'Latchkey <no-reply@localhost>', confirm_url: 'http://127.0.0.1:8080/confirm.html?token={token}',

@@ -13,6 +13,7 @@
 #include "store/session_store.h"
 #include "store/token_hash.h"
 #include "store/user_store.h"
+#include "throttle/counted_attempt.h"
 
 #include <botan/auto_rng.h>
 
@@ -25,12 +26,6 @@ std::string random_token() {
   Botan::AutoSeeded_RNG rng;
   const auto bytes = rng.random_vec(32);
   return jwt::base64url_encode(std::span<const uint8_t>(bytes.data(), bytes.size()));
-}
-
-config::LoginThrottleConfig mail_request_limits(const config::AuthConfig& config) {
-  // One mail request per address per interval; a client may ask for a few addresses.
-  const uint32_t window = std::max<uint32_t>(1, config.email.resend_interval_seconds);
-  return {window, 1, 10};
 }
 
 }  // namespace
@@ -48,18 +43,16 @@ bool is_plausible_email(std::string_view text) {
 
 AccountService::AccountService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
                                const mail::Templates& templates, session::RevocationCache& revocations,
-                               session::LoginThrottle& login_failures, std::function<void()> wake_sender,
+                               throttle::Throttles& throttles, std::function<void()> wake_sender,
                                session::WallClock clock)
     : config_(config),
       db_(db),
       hasher_(hasher),
       templates_(templates),
       revocations_(revocations),
-      login_failures_(login_failures),
+      throttles_(throttles),
       wake_sender_(std::move(wake_sender)),
-      clock_(std::move(clock)),
-      resend_requests_(mail_request_limits(config)),
-      reset_requests_(mail_request_limits(config)) {}
+      clock_(std::move(clock)) {}
 
 int64_t AccountService::now_seconds() const {
   return std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
@@ -127,9 +120,9 @@ ConfirmOutcome AccountService::confirm(std::string_view token) {
   return outcome;
 }
 
-std::optional<MailRequestResult> AccountService::throttled(session::LoginThrottle& limiter, std::string_view email,
+std::optional<MailRequestResult> AccountService::throttled(throttle::Throttle& limiter, std::string_view email,
                                                           std::string_view client_address) {
-  if (auto wait = limiter.count_request(email, client_address, session::LoginThrottle::TimePoint::clock::now())) {
+  if (auto wait = limiter.count(email, client_address)) {
     return MailRequestResult{MailRequestOutcome::rate_limited, *wait};
   }
   return std::nullopt;
@@ -137,7 +130,7 @@ std::optional<MailRequestResult> AccountService::throttled(session::LoginThrottl
 
 MailRequestResult AccountService::resend_confirmation(std::string_view email, std::string_view client_address) {
   const std::string address = store::normalise_email(email);
-  if (auto limited = throttled(resend_requests_, address, client_address)) return *limited;
+  if (auto limited = throttled(*throttles_.resend, address, client_address)) return *limited;
   bool queued = false;
   db_.transaction([&] {
     const std::optional<store::User> user = store::UserStore(db_).find_by_email(address);
@@ -151,7 +144,7 @@ MailRequestResult AccountService::resend_confirmation(std::string_view email, st
 
 MailRequestResult AccountService::forgot_password(std::string_view email, std::string_view client_address) {
   const std::string address = store::normalise_email(email);
-  if (auto limited = throttled(reset_requests_, address, client_address)) return *limited;
+  if (auto limited = throttled(*throttles_.reset, address, client_address)) return *limited;
   bool queued = false;
   db_.transaction([&] {
     const std::optional<store::User> user = store::UserStore(db_).find_by_email(address);
@@ -202,18 +195,18 @@ ChangeResult AccountService::change_password(std::string_view user_id, std::stri
   if (!user) return {ChangeOutcome::no_such_user};
   // A stolen access token must not give more password guesses than the login form does.
   const std::string account = store::normalise_email(user->email);
-  const auto steady_now = session::LoginThrottle::TimePoint::clock::now();
-  if (auto wait = login_failures_.retry_after(account, client_address, steady_now)) {
+  if (auto wait = throttles_.login->count(account, client_address)) {
     return {ChangeOutcome::rate_limited, *wait};
   }
+  throttle::CountedAttempt attempt(*throttles_.login, account, client_address);
   const bool matches = user->password_hash ? hasher_.verify(current_password, *user->password_hash)
                                            : hasher_.verify_dummy(current_password);
+  attempt.decided();
   if (!matches) {
-    login_failures_.record_failure(account, client_address, steady_now);
     audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "wrong_current_password"}}));
     return {ChangeOutcome::wrong_password};
   }
-  login_failures_.record_success(account);
+  throttles_.login->succeeded(account, client_address);
   const password::NewPasswordHash hashed = password::hash_new_password(
       new_password, {config_.password.min_length, config_.password.max_length}, hasher_);
   if (hashed.result != password::PolicyResult::ok) return {ChangeOutcome::weak_password};

@@ -7,10 +7,10 @@
 #include "config/auth_config.h"
 #include "mail/templates.h"
 #include "password/hasher.h"
-#include "session/login_throttle.h"
 #include "session/revocation_cache.h"
 #include "session/session_service.h"
 #include "store/database.h"
+#include "throttle/throttles.h"
 
 #include <chrono>
 #include <functional>
@@ -38,12 +38,12 @@ struct MailRequestResult {
 
 class AccountService {
  public:
-  // wake_sender: called after a transaction that queued mail has committed. login_failures: the
-  // login throttle, shared so that guessing the current password on password/change counts
-  // against the same limit as guessing it on login.
+  // wake_sender: called after a transaction that queued mail has committed. throttles: the mail
+  // request limits, and the login throttle, shared so that guessing the current password on
+  // password/change counts against the same limit as guessing it on login.
   AccountService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
                  const mail::Templates& templates, session::RevocationCache& revocations,
-                 session::LoginThrottle& login_failures, std::function<void()> wake_sender,
+                 throttle::Throttles& throttles, std::function<void()> wake_sender,
                  session::WallClock clock = std::chrono::system_clock::now);
 
   // Every call may throw store::StoreUnavailable (the caller answers 503).
@@ -70,7 +70,7 @@ class AccountService {
   // A new one-time token for user_id; returns the token (only its hash is stored).
   std::string issue_token(std::string_view user_id, bool reset);
   void queue(const mail::Message& message);
-  static std::optional<MailRequestResult> throttled(session::LoginThrottle& limiter, std::string_view email,
+  static std::optional<MailRequestResult> throttled(throttle::Throttle& limiter, std::string_view email,
                                                     std::string_view client_address);
   void forget_sessions_of(std::string_view user_id);
 
@@ -79,12 +79,9 @@ class AccountService {
   const password::Hasher& hasher_;
   const mail::Templates& templates_;
   session::RevocationCache& revocations_;
-  session::LoginThrottle& login_failures_;
+  throttle::Throttles& throttles_;
   std::function<void()> wake_sender_;
   session::WallClock clock_;
-  // The same sliding-window counter as logins, counting mail requests, one per kind of mail.
-  session::LoginThrottle resend_requests_;
-  session::LoginThrottle reset_requests_;
   audit::AuditLog* audit_ = nullptr;
 };
 

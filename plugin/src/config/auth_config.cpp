@@ -170,10 +170,25 @@ void read_password(JsonReader reader, PasswordConfig& password) {
   if (!password::is_supported(parameters)) reader.error("argon2_memory_kib", "must be at least 8 × parallelism");
 }
 
-void read_login_throttle(JsonReader reader, LoginThrottleConfig& throttle) {
+void read_login_throttle(JsonReader reader, LoginThrottleConfig& throttle, const DatabaseConfig& db,
+                         const std::string& config_dir) {
   reader.read("window_seconds", throttle.window_seconds, 1, 86400);
   reader.read("max_failures_per_account", throttle.max_failures_per_account, 1, 100000);
   reader.read("max_failures_per_address", throttle.max_failures_per_address, 1, 1000000);
+  std::optional<std::string> scope;
+  reader.read("scope", scope);
+  if (!scope) {
+    // Several hosts share a PostgreSQL or MySQL database; a SQLite file usually has one host.
+    const auto parsed = store::parse_database_url(db.url, config_dir);
+    const bool sqlite = !parsed.url || parsed.url->backend == store::Backend::sqlite;
+    throttle.scope = sqlite ? ThrottleScope::host : ThrottleScope::database;
+  } else if (*scope == "host") {
+    throttle.scope = ThrottleScope::host;
+  } else if (*scope == "database") {
+    throttle.scope = ThrottleScope::database;
+  } else {
+    reader.error("scope", "must be database or host (\"" + *scope + "\" is not allowed)");
+  }
 }
 
 void read_email(JsonReader reader, EmailConfig& email) {
@@ -256,7 +271,7 @@ AuthConfigResult parse_auth_config(std::string_view json, const std::string& con
     read_tokens(root.object("tokens"), config);
     read_cookies(root.object("cookies"), config.cookies);
     read_password(root.object("password"), config.password);
-    read_login_throttle(root.object("login_throttle"), config.login_throttle);
+    read_login_throttle(root.object("login_throttle"), config.login_throttle, config.database, config_dir);
     read_email(root.object("email"), config.email);
     read_google(root.object("google"), config.google);
     JsonReader audit = root.object("audit");

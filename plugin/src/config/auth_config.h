@@ -72,10 +72,14 @@ struct PasswordConfig {
   std::string hash_priority = "idle";  // "idle": Argon2 yields to every other thread; "normal": shares fairly
 };
 
+// Where limits are counted: in this host's memory, or in the database every host shares.
+enum class ThrottleScope { host, database };
+
 struct LoginThrottleConfig {
   uint32_t window_seconds = 900;
   uint32_t max_failures_per_account = 20;  // ASVS 2.2.1 allows at most 100 an hour
   uint32_t max_failures_per_address = 100;
+  ThrottleScope scope = ThrottleScope::host;  // when not given: host on SQLite, database otherwise
 };
 
 struct EmailConfig {

@@ -61,7 +61,7 @@ void sign_in(PluginState& state, Exchange& exchange) {
 
 void issue_nonce(PluginState& state, Exchange& exchange) {
   const std::string_view address = exchange.remote_address();
-  if (auto wait = state.nonce_requests->count_request(address, address, session::LoginThrottle::TimePoint::clock::now())) {
+  if (auto wait = state.throttles.nonce->count(address, address)) {
     return rate_limited(exchange, "too many sign-in nonces for this address; try again later", *wait);
   }
   const int64_t now = now_ms() / 1000;

@@ -164,9 +164,11 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->revocations = std::make_unique<session::RevocationCache>(
       *state->db, std::chrono::milliseconds(cfg.tokens.revocation_cache_ms),
       [metrics = &state->metrics](bool hit) { metrics->revocation_cache(hit); });
-  state->throttle = std::make_unique<session::LoginThrottle>(cfg.login_throttle);
+  const PluginState* throttle_logger = state.get();
+  state->throttles = throttle::make_throttles(
+      cfg, *state->db, [throttle_logger](std::string_view line) { throttle_logger->log(LK_LOG_WARN, line); });
   state->sessions = std::make_unique<session::SessionService>(cfg, *state->db, *state->hasher, *state->keys,
-                                                              *state->revocations, *state->throttle);
+                                                              *state->revocations, *state->throttles.login);
   state->sessions->set_audit(state->audit.get());
   if (cfg.google.client_id) {
     const PluginState* google_logger = state.get();
@@ -177,8 +179,6 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
       report(api, host, "/google/jwks", google_error);
       return nullptr;
     }
-    // 60 nonces per client address per minute: a page asks for one per sign-in button it shows.
-    state->nonce_requests = std::make_unique<session::LoginThrottle>(config::LoginThrottleConfig{60, 60, 60});
   }
 
   auto templates = mail::Templates::load(cfg.email, cfg.config_dir);
@@ -217,7 +217,7 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
                               std::string(state->hash_threads->priority()) + ", queue wait at most " +
                               std::to_string(pw.max_queue_wait_ms) + " ms");
   state->accounts = std::make_unique<account::AccountService>(cfg, *state->db, *state->hasher, *state->templates,
-                                                              *state->revocations, *state->throttle,
+                                                              *state->revocations, state->throttles,
                                                               [sender] { sender->wake(); });
   state->accounts->set_audit(state->audit.get());
   return state;

@@ -14,11 +14,11 @@
 #include "metrics/auth_metrics.h"
 #include "password/hash_executor.h"
 #include "password/hasher.h"
-#include "session/login_throttle.h"
 #include "session/revocation_cache.h"
 #include "session/session_service.h"
 #include "store/database.h"
 #include "store/database_probe.h"
+#include "throttle/throttles.h"
 
 #include <latchkey/plugin.h>
 
@@ -45,11 +45,9 @@ struct PluginState {
   std::unique_ptr<latchkey::keys::KeyRefresher> key_refresher;
   std::unique_ptr<password::Hasher> hasher;
   std::unique_ptr<session::RevocationCache> revocations;
-  std::unique_ptr<session::LoginThrottle> throttle;
+  throttle::Throttles throttles;  // login, mail-request and nonce limits (login_throttle.scope)
   std::unique_ptr<session::SessionService> sessions;
   std::unique_ptr<google::GoogleVerifier> google;  // null while google.client_id is unset
-  // Each GET google/nonce writes a row: bounded per client address (the throttle's sliding window).
-  std::unique_ptr<session::LoginThrottle> nonce_requests;
   // Declared after db: destroyed first, so the sender thread stops before the database closes.
   std::optional<mail::Templates> templates;
   std::unique_ptr<mail::Sender> mail_sender;

@@ -9,6 +9,7 @@
 #include "store/refresh_token_store.h"
 #include "store/session_store.h"
 #include "store/token_hash.h"
+#include "throttle/counted_attempt.h"
 
 #include <botan/auto_rng.h>
 
@@ -24,7 +25,7 @@ std::string random_refresh_token() {
 }  // namespace
 
 SessionService::SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
-                               const keys::LiveKeys& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                               const keys::LiveKeys& keys, RevocationCache& revocations, throttle::Throttle& throttle,
                                WallClock clock)
     : config_(config),
       db_(db),
@@ -75,22 +76,23 @@ IssuedTokens SessionService::start_session(const store::User& user, std::string_
 
 LoginResult SessionService::login(std::string_view email, std::string_view password, std::string_view client_address) {
   const std::string account = store::normalise_email(email);
-  const auto steady_now = LoginThrottle::TimePoint::clock::now();
-  if (auto wait = throttle_.retry_after(account, client_address, steady_now)) {
+  // Counted before the hash, forgiven on success: guesses sent at once cannot all pass a check.
+  if (auto wait = throttle_.count(account, client_address)) {
     audit::record(audit_, "login.rate_limited", {}, {}, audit::detail({{"retry_after_seconds", std::to_string(wait->count())}}));
     return {LoginOutcome::rate_limited, std::nullopt, *wait};
   }
+  throttle::CountedAttempt attempt(throttle_, account, client_address);
   const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
   // Unknown accounts (and accounts without a password) pay one hash too, so timing tells nothing.
   const bool matches = user && user->password_hash ? hasher_.verify(password, *user->password_hash)
                                                    : hasher_.verify_dummy(password);
+  attempt.decided();
   if (!matches) {
-    throttle_.record_failure(account, client_address, steady_now);
     // The user when the account exists; never the address typed (it may be a password pasted there).
     audit::record(audit_, "login.failed", user ? user->id : "", {}, audit::detail({{"reason", "invalid_credentials"}}));
     return {LoginOutcome::invalid_credentials, std::nullopt, {}};
   }
-  throttle_.record_success(account);
+  throttle_.succeeded(account, client_address);
   // Only after a correct password may the answer tell more about the account.
   if (!user->active) {
     audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "account_disabled"}}));

@@ -8,10 +8,10 @@
 #include "jwt/key_set.h"
 #include "keys/live_keys.h"
 #include "password/hasher.h"
-#include "session/login_throttle.h"
 #include "session/revocation_cache.h"
 #include "store/database.h"
 #include "store/user_store.h"
+#include "throttle/throttle.h"
 
 #include <chrono>
 #include <functional>
@@ -58,7 +58,7 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 class SessionService {
  public:
   SessionService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
-                 const keys::LiveKeys& keys, RevocationCache& revocations, LoginThrottle& throttle,
+                 const keys::LiveKeys& keys, RevocationCache& revocations, throttle::Throttle& throttle,
                  WallClock clock = std::chrono::system_clock::now);
 
   // Every store call may throw store::StoreUnavailable (the caller answers 503).
@@ -89,7 +89,7 @@ class SessionService {
   const password::Hasher& hasher_;
   const keys::LiveKeys& keys_;  // signs with the active key of the moment
   RevocationCache& revocations_;
-  LoginThrottle& throttle_;
+  throttle::Throttle& throttle_;
   WallClock clock_;
   audit::AuditLog* audit_ = nullptr;
 };

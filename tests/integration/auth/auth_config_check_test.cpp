@@ -25,6 +25,10 @@ TEST_F(AuthConfigCheck, GoodConfigExitsZero) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
 }
 
+TEST_F(AuthConfigCheck, UnknownThrottleScopeIsAnError) {
+  expect_error_at(R"({"login_throttle": {"scope": "cluster"}})", "/plugins/0/config/login_throttle/scope");
+}
+
 TEST_F(AuthConfigCheck, ShortHs256SecretIsAnError) {
   expect_error_at(R"({"tokens": {"secret": "only-31-bytes-long-secret-12345"}})", "/plugins/0/config/tokens/secret");
 }

@@ -249,5 +249,33 @@ TEST_F(GoogleSignIn, NoncesAreLimitedPerClientAddress) {
   EXPECT_EQ(post_credential(sign({})).status, 200);
 }
 
+// With login_throttle.scope "database" (the default on servers) the nonce limit counts on every host.
+class GoogleSignInTwoHosts : public GoogleSignIn, public ::testing::WithParamInterface<store::Backend> {
+ protected:
+  Backend backend() const override { return GetParam(); }
+};
+
+TEST_P(GoogleSignInTwoHosts, NonceLimitIsSharedByTwoHostsOnOneDatabase) {
+  const std::string patch = R"({"google": {"client_id": ")" + kClientId + R"(", "jwks": ")" + server->url() + R"("}})";
+  start_host(patch);
+  HostProcess other(kHostBinary);
+  other.write_config(auth_host_config(merge_json(base_auth_config(database_url()), patch)));
+  ASSERT_TRUE(other.start({}, true, std::chrono::seconds(30))) << other.last_error();
+  int issued = 0;
+  HttpResult last;
+  for (int i = 0; i < 70; ++i) {
+    last = http.get((i % 2 ? other : host).url("/api/auth/google/nonce"));
+    if (last.status != 200) break;
+    ++issued;
+  }
+  EXPECT_EQ(issued, 60) << "60 nonces per address per minute on both hosts together";
+  EXPECT_TRUE(is_json_error(last, 429, "rate_limited")) << last.status << " " << last.body;
+  EXPECT_TRUE(is_json_error(http.get(host.url("/api/auth/google/nonce")), 429, "rate_limited"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, GoogleSignInTwoHosts,
+                         ::testing::Values(store::Backend::postgresql, store::Backend::mysql),
+                         store::testing::backend_param_name);
+
 }  // namespace
 }  // namespace latchkey::test::auth

@@ -423,6 +423,28 @@ TEST(AuthConfigPaths, RelativePathsResolveAgainstTheConfigFolder) {
   EXPECT_EQ(c.resolve("/var/lib/latchkey/auth.db"), "/var/lib/latchkey/auth.db");
 }
 
+// login_throttle.scope (CONTRACT §9): database by default where hosts share a server, host on SQLite.
+TEST(AuthConfigThrottleScope, DefaultsToHostOnSqliteAndDatabaseOnServers) {
+  EXPECT_EQ(expect_ok("{" + kSecretJson + "}").login_throttle.scope, ThrottleScope::host);
+  for (const char* url : {"postgresql://u:p@127.0.0.1:5432/auth", "mysql://u:p@127.0.0.1:3306/auth"}) {
+    const std::string json = R"({"database": {"url": ")" + std::string(url) + R"("}, )" + kSecretJson + "}";
+    EXPECT_EQ(expect_ok(json).login_throttle.scope, ThrottleScope::database) << url;
+  }
+}
+
+TEST(AuthConfigThrottleScope, GivenScopeWinsOverTheBackendsDefault) {
+  EXPECT_EQ(expect_ok(R"({"login_throttle": {"scope": "database"}, )" + kSecretJson + "}").login_throttle.scope,
+            ThrottleScope::database);
+  const std::string pg = R"({"database": {"url": "postgresql://u:p@127.0.0.1/auth"}, "login_throttle": {"scope": "host"}, )";
+  EXPECT_EQ(expect_ok(pg + kSecretJson + "}").login_throttle.scope, ThrottleScope::host);
+}
+
+TEST(AuthConfigThrottleScope, AnyOtherScopeIsAnErrorAtItsPointer) {
+  expect_error(R"({"login_throttle": {"scope": "cluster"}, )" + kSecretJson + "}", "/login_throttle/scope");
+  expect_error(R"({"login_throttle": {"scope": "Database"}, )" + kSecretJson + "}", "/login_throttle/scope");
+  expect_error(R"({"login_throttle": {"scope": 1}, )" + kSecretJson + "}", "/login_throttle/scope");
+}
+
 }  // namespace
 }  // namespace latchkey::config
 

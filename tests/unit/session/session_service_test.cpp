@@ -7,6 +7,8 @@
 #include "store/denylist_store.h"
 #include "store/session_store.h"
 #include "temp_database.h"
+#include "throttle/memory_throttle.h"
+#include "throttle/throttles.h"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +47,7 @@ class SessionServiceTest : public ::testing::Test {
         hasher_(password::Parameters{64, 1, 1}, 2),
         keys_(make_keys(config_)),
         revocations_(db(), 1h),
-        throttle_(config_.login_throttle),
+        throttle_(throttle::login_limits(config_)),
         service_(config_, db(), hasher_, live_keys_, revocations_, throttle_, [this] { return now_; }) {}
 
   store::Database& db() { return temp_.db(); }
@@ -87,7 +89,7 @@ class SessionServiceTest : public ::testing::Test {
   jwt::KeySet keys_;
   keys::LiveKeys live_keys_{keys::make_snapshot(keys_)};  // what the service signs with: keys_, never reloaded
   RevocationCache revocations_;
-  LoginThrottle throttle_;
+  throttle::MemoryThrottle throttle_;
   std::chrono::system_clock::time_point now_{std::chrono::seconds(kStart)};
   SessionService service_;
 };
@@ -167,6 +169,18 @@ TEST_F(SessionServiceTest, SuccessfulLoginResetsTheAccountsFailures) {
   login();
   for (int i = 0; i < 2; ++i) service_.login("alice@example.com", "wrong", "10.0.0.1");
   EXPECT_EQ(service_.login("alice@example.com", kPassword, "10.0.0.1").outcome, LoginOutcome::ok);
+}
+
+// A login that fails on the database (answered 503) is no failed guess: it does not lock the account.
+TEST_F(SessionServiceTest, ALoginTheDatabaseFailedIsNotCountedAsAFailure) {
+  add_user("alice@example.com");
+  for (int i = 0; i < 2; ++i) service_.login("alice@example.com", "wrong", "10.0.0.1");
+  db().run([](soci::session& sql) { sql << "ALTER TABLE users RENAME TO users_away"; });
+  EXPECT_ANY_THROW(service_.login("alice@example.com", "wrong", "10.0.0.1"));
+  db().run([](soci::session& sql) { sql << "ALTER TABLE users_away RENAME TO users"; });
+  EXPECT_EQ(service_.login("alice@example.com", "wrong", "10.0.0.1").outcome, LoginOutcome::invalid_credentials)
+      << "the third failure, not the fourth";
+  EXPECT_EQ(service_.login("alice@example.com", kPassword, "10.0.0.1").outcome, LoginOutcome::rate_limited);
 }
 
 TEST_F(SessionServiceTest, LoginRehashesAPasswordHashedWithOldParameters) {

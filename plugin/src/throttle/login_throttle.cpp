@@ -1,8 +1,8 @@
 // Sliding windows of failure times; maps are pruned now and then so memory stays bounded by the
 // number of keys that failed within one window.
-#include "session/login_throttle.h"
+#include "throttle/login_throttle.h"
 
-namespace latchkey::session {
+namespace latchkey::throttle {
 
 void LoginThrottle::forget_old(Failures& failures, TimePoint now) const {
   const auto window = std::chrono::seconds(config_.window_seconds);
@@ -62,6 +62,14 @@ void LoginThrottle::record_success(std::string_view account) {
   by_account_.erase(std::string(account));
 }
 
+void LoginThrottle::forget_latest(std::string_view account, std::string_view address) {
+  std::lock_guard lock(mutex_);
+  for (auto [map, key] : {std::pair{&by_account_, account}, std::pair{&by_address_, address}}) {
+    const auto it = map->find(std::string(key));
+    if (it != map->end() && !it->second.empty()) it->second.pop_back();
+  }
+}
+
 void LoginThrottle::prune(TimePoint now) {
   if (now - last_prune_ < std::chrono::seconds(config_.window_seconds)) return;
   last_prune_ = now;
@@ -73,4 +81,4 @@ void LoginThrottle::prune(TimePoint now) {
   }
 }
 
-}  // namespace latchkey::session
+}  // namespace latchkey::throttle

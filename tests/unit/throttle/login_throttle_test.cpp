@@ -1,7 +1,7 @@
 // LoginThrottle: per-account and per-address limits over a sliding window, Retry-After from the
 // oldest failure still in the window, success clearing the account, and bounded memory. Time is
 // passed in explicitly, so nothing here sleeps.
-#include "session/login_throttle.h"
+#include "throttle/login_throttle.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace latchkey::session {
+namespace latchkey::throttle {
 namespace {
 
 using std::chrono::milliseconds;
@@ -162,4 +162,4 @@ TEST(LoginThrottle, MemoryOfExpiredFailuresIsFreed) {
 }
 
 }  // namespace
-}  // namespace latchkey::session
+}  // namespace latchkey::throttle

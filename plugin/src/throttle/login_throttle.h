@@ -11,7 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace latchkey::session {
+namespace latchkey::throttle {
 
 class LoginThrottle {
  public:
@@ -29,6 +29,9 @@ class LoginThrottle {
   std::optional<std::chrono::seconds> count_request(std::string_view account, std::string_view address,
                                                     TimePoint now);
   void record_success(std::string_view account);
+  // Takes back the newest entry of the account and of the address: an attempt counted up front
+  // turned out not to count.
+  void forget_latest(std::string_view account, std::string_view address);
 
  private:
   using Failures = std::deque<TimePoint>;
@@ -47,4 +50,4 @@ class LoginThrottle {
   TimePoint last_prune_{};
 };
 
-}  // namespace latchkey::session
+}  // namespace latchkey::throttle

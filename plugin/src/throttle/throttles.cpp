@@ -1,0 +1,35 @@
+// make_throttles: the scope picks the implementation; the limits are the same either way.
+#include "throttle/throttles.h"
+
+#include "throttle/database_throttle.h"
+#include "throttle/memory_throttle.h"
+
+#include <algorithm>
+
+namespace latchkey::throttle {
+
+Limits login_limits(const config::AuthConfig& config) {
+  const config::LoginThrottleConfig& limits = config.login_throttle;
+  return {"login", limits.window_seconds, limits.max_failures_per_account, limits.max_failures_per_address};
+}
+
+Limits mail_limits(const config::AuthConfig& config, std::string name) {
+  // One mail request per address per interval; a client may ask for a few addresses.
+  return {std::move(name), std::max<uint32_t>(1, config.email.resend_interval_seconds), 1, 10};
+}
+
+// A page asks for one nonce per sign-in button it shows.
+Limits nonce_limits() { return {"nonce", 60, 0, 60}; }
+
+Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
+                         const std::function<void(std::string_view)>& warn) {
+  const bool shared = config.login_throttle.scope == config::ThrottleScope::database;
+  auto make = [&](Limits limits) -> std::unique_ptr<Throttle> {
+    if (shared) return std::make_unique<DatabaseThrottle>(db, std::move(limits), warn);
+    return std::make_unique<MemoryThrottle>(limits);
+  };
+  return {make(login_limits(config)), make(mail_limits(config, "resend")), make(mail_limits(config, "reset")),
+          make(nonce_limits())};
+}
+
+}  // namespace latchkey::throttle

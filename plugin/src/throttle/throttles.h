@@ -1,0 +1,32 @@
+// Every limit the auth plugin keeps, built once from its config: in memory or in the database
+// (login_throttle.scope).
+#pragma once
+
+#include "config/auth_config.h"
+#include "store/database.h"
+#include "throttle/throttle.h"
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+namespace latchkey::throttle {
+
+struct Throttles {
+  std::unique_ptr<Throttle> login;   // failed logins (and wrong current passwords) per account and address
+  std::unique_ptr<Throttle> resend;  // confirmation mails per email and address
+  std::unique_ptr<Throttle> reset;   // password-reset mails per email and address
+  std::unique_ptr<Throttle> nonce;   // Google sign-in nonces per address
+};
+
+// The limits themselves: login from login_throttle, mail from email.resend_interval_seconds
+// (one per email per interval, ten per address), 60 nonces per address a minute.
+Limits login_limits(const config::AuthConfig& config);
+Limits mail_limits(const config::AuthConfig& config, std::string name);
+Limits nonce_limits();
+
+// warn: where a database throttle reports that it could not count.
+Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
+                         const std::function<void(std::string_view)>& warn);
+
+}  // namespace latchkey::throttle
