@@ -44,7 +44,10 @@ namespace {
   X(lk_host_api, request_set_principal) X(lk_host_api, request_get_principal)                           \
   X(lk_host_api, response_set_status) X(lk_host_api, response_set_header)                               \
   X(lk_host_api, response_add_set_cookie) X(lk_host_api, response_set_body)                             \
-  X(lk_host_api, request_suspend) X(lk_host_api, response_complete)
+  X(lk_host_api, request_suspend) X(lk_host_api, response_complete)                                     \
+  X(lk_host_api, metric_counter_add) X(lk_host_api, metric_gauge_set)                                   \
+  X(lk_host_api, metric_histogram_observe) X(lk_host_api, register_readiness)                           \
+  X(lk_host_api, publish_event) X(lk_host_api, subscribe_event)
 
 #define MEMBER_SIZE(type, member) sizeof(static_cast<type*>(nullptr)->member)
 #define SUM_SIZE(type, member) +MEMBER_SIZE(type, member)
@@ -95,6 +98,7 @@ std::vector<std::string> current_lines() {
   CONSTANT(LK_ERR_CONFIG) CONSTANT(LK_ERR_INTERNAL) CONSTANT(LK_AUTH_REQUIRED) CONSTANT(LK_AUTH_PUBLIC)
   CONSTANT(LK_FILTER_CONTINUE) CONSTANT(LK_FILTER_RESPOND) CONSTANT(LK_STAGE_DEFAULT) CONSTANT(LK_STAGE_AUTHENTICATE)
   CONSTANT(LK_LOG_DEBUG) CONSTANT(LK_LOG_INFO) CONSTANT(LK_LOG_WARN) CONSTANT(LK_LOG_ERROR)
+  CONSTANT(LK_EVENT_MAX_BYTES)
 #undef CONSTANT
   for (const Layout& layout : layouts()) {
     lines.push_back("struct " + std::string(layout.name) + " size " + std::to_string(layout.size));
