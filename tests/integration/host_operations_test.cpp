@@ -122,6 +122,27 @@ TEST_F(HostOperations, MetricsFromAnAllowedClientAnswer) {
   EXPECT_TRUE(is_json_error(http.get(url("/metrics")), 404, "not_found")) << "127.0.0.1 is not 127.0.0.2/32";
 }
 
+TEST_F(HostOperations, AnIpv6LoopbackClientIsAllowedByDefault) {
+  host.write_config(host_config(R"("listen": "[::1]:0", "threads": 2)", {plugin_entry("test", kTestPlugin)}));
+  ASSERT_TRUE(host.start({}, /*override_listen=*/false)) << host.last_error();
+  const std::string v6 = "http://[::1]:" + std::to_string(host.port());
+  EXPECT_EQ(string_member(parse_json(http.post(v6 + "/test/echo", "").body), "remote"), "::1");
+  EXPECT_EQ(http.get(v6 + "/metrics").status, 200);
+}
+
+TEST_F(HostOperations, OnADualStackListenerIpv4ClientsMatchAsIpv4) {
+  // Listening on [::], an IPv4 client's address is the mapped ::ffff:127.0.0.2.
+  host.write_config(host_config(R"("listen": "[::]:0", "threads": 2, "metrics": {"allow": ["127.0.0.2/32"]})",
+                                {plugin_entry("test", kTestPlugin)}));
+  ASSERT_TRUE(host.start({}, /*override_listen=*/false)) << host.last_error();
+  const std::string v4 = "http://127.0.0.1:" + std::to_string(host.port());
+  HttpClient allowed;
+  allowed.set_local_address("127.0.0.2");
+  EXPECT_EQ(string_member(parse_json(allowed.post(v4 + "/test/echo", "").body), "remote"), "::ffff:127.0.0.2");
+  EXPECT_EQ(allowed.get(v4 + "/metrics").status, 200);
+  EXPECT_TRUE(is_json_error(http.get(v4 + "/metrics"), 404, "not_found"));
+}
+
 TEST_F(HostOperations, MetricsNullTurnsTheEndpointOff) {
   start_host(R"("threads": 2, "metrics": null)");
   EXPECT_TRUE(is_json_error(http.get(url("/metrics")), 404, "not_found"));
