@@ -3,6 +3,8 @@
 // never delays or fails the request that published.
 #include "host_test_support.h"
 
+#include <signal.h>
+
 #include <chrono>
 
 namespace latchkey::test {
@@ -69,11 +71,33 @@ TEST_F(HostEvents, SubscribersThatSleepOrThrowNeitherDelayNorFailThePublisher) {
   EXPECT_NE(metrics.find("\nlatchkey_events_dropped_total 0\n"), std::string::npos) << metrics;
 }
 
+TEST_F(HostEvents, EventsQueuedAtShutdownReachSubscribersBeforeTheyAreDestroyed) {
+  start_host(R"("threads": 2)", {plugin_entry("test", kTestPlugin), listener_entry("sleeper", "/sleeper", "sleep"),
+                                 listener_entry("recorder", "/recorder", "record")});
+  // The sleeper holds the delivery 2 s per event: both events are still queued or in delivery at SIGTERM.
+  for (const char* id : {"one", "two"}) ASSERT_EQ(http.get(url(std::string("/test/publish?id=") + id)).status, 200);
+  host.send_signal(SIGTERM);
+  ASSERT_EQ(host.wait_exit(15s), 0) << host.stderr_text();
+  EXPECT_NE(host.stderr_text().find("[recorder] listener destroyed after 2 event(s)"), std::string::npos)
+      << host.stderr_text();
+}
+
 TEST_F(HostEvents, PublishInsideInitIsWrongStageButMetricsAreAllowed) {
   start_host();
   const rapidjson::Document calls = parse_json(http.get(url("/test/init-calls")).body);
   EXPECT_EQ(int_member(calls, "publish_in_init"), LK_ERR_WRONG_STAGE);
   EXPECT_EQ(int_member(calls, "metric_in_init"), LK_OK);
+}
+
+TEST_F(HostEvents, InCheckConfigTheAbi12MembersAreWrongStage) {
+  host.write_config(host_config("", {plugin_entry("test", kTestPlugin, R"({"abi12_stages": true})")}));
+  const ExitResult result = host.run_to_exit({"--config", host.config_path().string(), "--check-config"});
+  EXPECT_NE(result.exit_code, 0);
+  const std::string wrong = std::to_string(LK_ERR_WRONG_STAGE);
+  EXPECT_NE(result.err.find("/plugins/0/config/abi12_stages: metric=" + wrong + " readiness=" + wrong +
+                            " publish=" + wrong + " subscribe=" + wrong),
+            std::string::npos)
+      << result.err;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // Routes (public):
 //   GET <prefix>/events   {"main_tid":P,"events":[{"name":N,"json":J,"tid":T}, ...]}: what arrived,
 //                         on which thread (T), and the host's main thread (P, which ran init)
+// Its destroy logs "listener destroyed after N event(s)", so a test can see what arrived before it.
 #include <latchkey/plugin.h>
 
 #include <rapidjson/document.h>
@@ -34,6 +35,7 @@ struct Received {
 };
 
 struct Listener {
+  lk_host* host = nullptr;
   std::string prefix;
   std::string event;
   std::string behaviour;
@@ -88,7 +90,12 @@ std::string member(const rapidjson::Document& config, const char* name, const ch
   return config.IsObject() && config.HasMember(name) && config[name].IsString() ? config[name].GetString() : fallback;
 }
 
-void destroy(void* state) { delete static_cast<Listener*>(state); }
+void destroy(void* state) {
+  auto* listener = static_cast<Listener*>(state);
+  const std::string line = "listener destroyed after " + std::to_string(listener->received.size()) + " event(s)";
+  api->log(listener->host, LK_LOG_INFO, view(line));
+  delete listener;
+}
 
 }  // namespace
 
@@ -105,6 +112,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* host_api, lk_host* ho
   rapidjson::Document document;
   document.Parse(config.ptr ? config.ptr : "{}", config.ptr ? config.len : 2);
   auto listener = new Listener;
+  listener->host = host;
   listener->prefix = member(document, "prefix", "/listener");
   listener->event = member(document, "event", "test.published");
   listener->behaviour = member(document, "behaviour", "record");

@@ -31,7 +31,8 @@
 // /test/async-filter/: its thread completes with ?then=continue, respond (202 {"filter":"respond"})
 // or fail; ms and hold as above).
 // Config: {"fail_init": true} makes init fail at /fail_init; lk_plugin_check_config reports /bad
-// when {"bad": true}.
+// when {"bad": true}, and at /abi12_stages what the ABI 1.2 members returned there when
+// {"abi12_stages": true}.
 #include "test_plugin_operations.h"
 
 #include <latchkey/plugin.h>
@@ -503,6 +504,11 @@ LK_PLUGIN_EXPORT const lk_plugin_info* lk_plugin_magic(void) {
 LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* host_api, lk_host* host, lk_str config) {
   if (flag(parse(config), "bad")) {
     host_api->report_config_error(host, lit("/bad"), lit("the test plugin refuses bad: true"));
+    return LK_ERR_CONFIG;
+  }
+  if (flag(parse(config), "abi12_stages")) {
+    const std::string seen = latchkey::test_plugin::operations_in_check_config(host_api, host);
+    host_api->report_config_error(host, lit("/abi12_stages"), view(seen));
     return LK_ERR_CONFIG;
   }
   return LK_OK;

@@ -107,12 +107,23 @@ int32_t publish(void*, lk_request* req, lk_response* res) {
   return answer(res, R"({"status":)" + std::to_string(status) + R"(,"tid":)" + std::to_string(tid) + "}");
 }
 
+void ignore_event(void*, lk_str, lk_str) {}
+
 int32_t init_calls(void*, lk_request*, lk_response* res) {
   return answer(res, R"({"publish_in_init":)" + std::to_string(publish_in_init) + R"(,"metric_in_init":)" +
                          std::to_string(metric_in_init) + "}");
 }
 
 }  // namespace
+
+std::string operations_in_check_config(const lk_host_api* host_api, lk_host* host) {
+  const int32_t metric = host_api->metric_counter_add(host, lit("test_plugin_checks_total"), lit("Checks"), nullptr, 0, 1);
+  const int32_t ready = host_api->register_readiness(host, readiness, nullptr);
+  const int32_t published = host_api->publish_event(host, lit("test.published"), lit("{}"));
+  const int32_t subscribed = host_api->subscribe_event(host, lit("test.published"), ignore_event, nullptr);
+  return "metric=" + std::to_string(metric) + " readiness=" + std::to_string(ready) +
+         " publish=" + std::to_string(published) + " subscribe=" + std::to_string(subscribed);
+}
 
 int32_t register_operations(const lk_host_api* host_api, lk_host* host) {
   api = host_api;
