@@ -27,6 +27,14 @@ TEST(MetricsPromtool, RenderedRegistryIsClean) {
   EXPECT_EQ(checked.output, "") << "promtool lint findings";
 }
 
+TEST(MetricsPromtool, AMetricNamedLikeAHistogramsSamplesCannotBreakTheExposition) {
+  Registry registry;
+  registry.series(Type::histogram, "demo_wait_seconds", "Waits", {})->observe(0.1);
+  registry.series(Type::gauge, "demo_wait_seconds_count", "Clashes", {});  // refused, or it breaks the text
+  const test::PromtoolResult checked = test::promtool_check_metrics(registry.render());
+  EXPECT_EQ(checked.exit_code, 0) << checked.output << "\n--- exposition:\n" << registry.render();
+}
+
 TEST(MetricsPromtool, BrokenExpositionIsRefused) {
   // A counter without _total is a lint finding; a sample line without a value, a parse error.
   EXPECT_NE(test::promtool_check_metrics("# HELP demo_requests x\n# TYPE demo_requests counter\ndemo_requests 1\n")

@@ -127,6 +127,26 @@ TEST(MetricsRegistry, HelpMustBeOneLineOfUtf8) {
   EXPECT_NE(registry.series(Type::counter, "c_total", "back\\slash and \"quotes\"", {}), nullptr);
 }
 
+// A histogram NAME writes NAME_bucket, NAME_count and NAME_sum: another metric of one of those
+// names would make /metrics unreadable ("second HELP line for metric name NAME").
+TEST(MetricsRegistry, NamesOfAHistogramsSamplesAreRefusedForOtherMetrics) {
+  Registry registry;
+  ASSERT_NE(registry.series(Type::histogram, "wait_seconds", "help", {}), nullptr);
+  for (const char* taken : {"wait_seconds_bucket", "wait_seconds_count", "wait_seconds_sum"}) {
+    std::string error;
+    EXPECT_EQ(registry.series(Type::gauge, taken, "help", {}, &error), nullptr) << taken;
+    EXPECT_NE(error.find("wait_seconds"), std::string::npos) << error;
+  }
+  EXPECT_NE(registry.series(Type::gauge, "wait_seconds_total_ish", "help", {}), nullptr);
+}
+
+TEST(MetricsRegistry, AHistogramWhoseSampleNamesAreTakenIsRefused) {
+  Registry registry;
+  ASSERT_NE(registry.series(Type::counter, "busy_seconds_count", "help", {}), nullptr);
+  EXPECT_EQ(registry.series(Type::histogram, "busy_seconds", "help", {}), nullptr);
+  EXPECT_NE(registry.series(Type::gauge, "busy_seconds", "help", {}), nullptr) << "only a histogram writes _count";
+}
+
 TEST(MetricsRegistry, ConcurrentAddsFromSeveralThreadsSumExactly) {
   Registry registry;
   constexpr int kThreads = 8;
