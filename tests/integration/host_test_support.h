@@ -17,6 +17,9 @@ inline const std::string kTestPlugin = LATCHKEY_TEST_PLUGIN;
 inline const std::string kWrongMajorPlugin = LATCHKEY_WRONG_MAJOR_PLUGIN;
 inline const std::string kNewerMinorPlugin = LATCHKEY_NEWER_MINOR_PLUGIN;
 inline const std::string kHelloPlugin = LATCHKEY_HELLO_PLUGIN;
+inline const std::string kEventListenerPlugin = LATCHKEY_EVENT_LISTENER_PLUGIN;
+inline const std::string kHelloAbi10Plugin = LATCHKEY_HELLO_ABI_1_0_PLUGIN;  // built against the 1.0 header
+inline const std::string kAbi11Plugin = LATCHKEY_ABI_1_1_PLUGIN;             // built against the 1.1 header
 
 // One entry of "plugins".
 inline std::string plugin_entry(const std::string& name, const std::string& path,

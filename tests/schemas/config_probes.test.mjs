@@ -80,7 +80,10 @@ test('no auth config the schema refuses is accepted by --check-config (every key
 });
 
 test('no host config the schema refuses is accepted by --check-config', async (t) => {
-  const base = withAuth(hs256, { listen: '127.0.0.1:8080', threads: 8, max_body_bytes: 65536, static: { '/': '.' } });
+  const base = withAuth(hs256, {
+    listen: '127.0.0.1:8080', threads: 8, max_body_bytes: 65536, static: { '/': '.' },
+    metrics: { path: '/metrics', allow: ['127.0.0.0/8', '::1/128'] }, health: { live: '/healthz', ready: '/readyz' },
+  });
   const probes = mutations({ ...base, plugins: [] })
     .filter((probe) => probe.tokens[0] !== 'plugins')
     .map((probe) => ({ ...probe, config: { ...probe.config, plugins: base.plugins } }))

@@ -19,9 +19,12 @@ HttpMetrics::HttpMetrics(Registry& registry, bool enabled, std::function<double(
                          std::function<double()> queue_depth)
     : registry_(registry), enabled_(enabled) {
   if (!enabled) return;
+  // Null when a plugin took the name first (plugins record from their init, before this runs).
   registry.add_collector([in_flight = std::move(in_flight), queue_depth = std::move(queue_depth)](Registry& r) {
-    r.series(Type::gauge, "latchkey_http_in_flight", "Requests being handled", {})->set(in_flight());
-    r.series(Type::gauge, "latchkey_worker_queue_depth", "Tasks waiting for a worker thread", {})->set(queue_depth());
+    if (Series* gauge = r.series(Type::gauge, "latchkey_http_in_flight", "Requests being handled", {}))
+      gauge->set(in_flight());
+    if (Series* gauge = r.series(Type::gauge, "latchkey_worker_queue_depth", "Tasks waiting for a worker thread", {}))
+      gauge->set(queue_depth());
   });
 }
 

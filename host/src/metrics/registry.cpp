@@ -40,6 +40,21 @@ bool is_utf8(std::string_view text) {
   return true;
 }
 
+// A histogram NAME also writes NAME_bucket, NAME_count and NAME_sum: a metric of one of those names
+// beside it would make the text ambiguous (promtool: "second HELP line for metric name NAME").
+template <typename Families>
+std::string histogram_clash(const Families& families, std::string_view name, Type type) {
+  for (std::string_view suffix : {"_bucket", "_count", "_sum"}) {
+    if (type == Type::histogram && families.count(std::string(name) + std::string(suffix)))
+      return std::string(name) + std::string(suffix);
+    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+      const auto it = families.find(name.substr(0, name.size() - suffix.size()));
+      if (it != families.end() && it->second.type == Type::histogram) return it->first;
+    }
+  }
+  return {};
+}
+
 bool fail(std::string* error, std::string reason) {
   if (error) *error = std::move(reason);
   return false;
@@ -98,6 +113,10 @@ Series* Registry::series(Type type, std::string_view name, std::string_view help
   std::unique_lock lock(mutex_);
   auto it = families_.find(name);
   if (it == families_.end()) {
+    if (const std::string clash = histogram_clash(families_, name, type); !clash.empty())
+      return fail(error, std::string(name) + " and " + clash +
+                             " would share sample names (a histogram NAME writes NAME_bucket, NAME_count, NAME_sum)"),
+             nullptr;
     Family family{type, std::string(help), {}, {}};
     for (const Label& label : labels) family.label_names.emplace_back(label.first);
     it = families_.emplace(std::string(name), std::move(family)).first;

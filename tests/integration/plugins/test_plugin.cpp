@@ -24,13 +24,17 @@
 //   GET  /test/async-release     opens the gate that hold=1 requests wait at (it stays open)
 //   GET  /test/async-stats       {"suspended","pending","completed","wrong_stage","invalid_argument",
 //                                "other","misuse_complete","misuse_complete_again","async_principal"}
+// ABI 1.2 (metrics, readiness, events): the routes of test_plugin_operations.cpp.
 // Filters, in this order: test-fake-auth (authenticate stage, X-Test-User), test-default-stage
 // (tries to set a principal), test-async-auth (authenticate stage: "X-Test-Async-User: subject"
 // becomes the principal, set from its own thread), test-async-filter (paths under
 // /test/async-filter/: its thread completes with ?then=continue, respond (202 {"filter":"respond"})
 // or fail; ms and hold as above).
 // Config: {"fail_init": true} makes init fail at /fail_init; lk_plugin_check_config reports /bad
-// when {"bad": true}.
+// when {"bad": true}, and at /abi12_stages what the ABI 1.2 members returned there when
+// {"abi12_stages": true}.
+#include "test_plugin_operations.h"
+
 #include <latchkey/plugin.h>
 
 #include <rapidjson/document.h>
@@ -502,6 +506,11 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_check_config(const lk_host_api* host_api, lk_
     host_api->report_config_error(host, lit("/bad"), lit("the test plugin refuses bad: true"));
     return LK_ERR_CONFIG;
   }
+  if (flag(parse(config), "abi12_stages")) {
+    const std::string seen = latchkey::test_plugin::operations_in_check_config(host_api, host);
+    host_api->report_config_error(host, lit("/abi12_stages"), view(seen));
+    return LK_ERR_CONFIG;
+  }
   return LK_OK;
 }
 
@@ -562,6 +571,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* host_api, lk_host* ho
   filter.name = lit("test-async-filter");
   filter.filter = async_filter;
   if (int32_t status = api->register_filter(host, &filter); status != LK_OK) return status;
+  if (int32_t status = latchkey::test_plugin::register_operations(api, host); status != LK_OK) return status;
 
   out->state = new State{host};
   out->destroy = destroy;
