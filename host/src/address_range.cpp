@@ -81,4 +81,13 @@ bool in_any(const std::vector<AddressRange>& ranges, std::string_view address) {
   return false;
 }
 
+std::optional<std::string> canonical_address(std::string_view text) {
+  if (text.find('/') != std::string_view::npos) return std::nullopt;
+  const auto parsed = parse_address(text);
+  if (!parsed) return std::nullopt;
+  char out[INET6_ADDRSTRLEN];
+  if (!inet_ntop(parsed->ipv4 ? AF_INET : AF_INET6, parsed->bytes.data(), out, sizeof out)) return std::nullopt;
+  return std::string(out);
+}
+
 }  // namespace latchkey::host
