@@ -15,7 +15,8 @@ struct Parsed {
 
 // inet_pton does the parsing; a mapped ::ffff:a.b.c.d becomes a.b.c.d.
 std::optional<Parsed> parse_address(std::string_view text) {
-  if (text.empty() || text.size() > 45) return std::nullopt;
+  // inet_pton reads a C string: an embedded NUL would hide what follows it.
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
   const std::string address(text);
   Parsed parsed;
   if (inet_pton(AF_INET, address.c_str(), parsed.bytes.data()) == 1) {

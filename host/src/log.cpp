@@ -27,8 +27,8 @@ void access_log(const HttpRequest& request, uint32_t status, std::chrono::steady
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
   log_line(LogLevel::info, "access",
-           request.remote_address + " " + request.method + " " + request.path + " " + std::to_string(status) + " " + std::to_string(micros / 1000) +
-               "." + std::to_string(micros % 1000 / 100) + "ms");
+           request.method + " " + request.path + " " + std::to_string(status) + " " + std::to_string(micros / 1000) +
+               "." + std::to_string(micros % 1000 / 100) + "ms " + request.remote_address);
 }
 
 }  // namespace latchkey::host
