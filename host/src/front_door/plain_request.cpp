@@ -33,7 +33,8 @@ void identify_client(HttpRequest& plain, std::string_view peer, const std::vecto
 }  // namespace
 
 HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string_view peer,
-                             const std::vector<AddressRange>& trusted_proxies) {
+                             const std::vector<AddressRange>& trusted_proxies,
+                             const std::map<std::string, std::string>& forwarded_headers) {
   HttpRequest plain;
   plain.method = Pistache::Http::methodString(request.method());
   plain.path = request.resource();
@@ -47,6 +48,7 @@ HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string
     header->write(value);
     plain.headers[lower(header->name())] = value.str();
   }
+  for (const auto& [name, joined] : forwarded_headers) plain.headers[name] = joined;
   for (const Pistache::Http::Cookie& cookie : request.cookies()) plain.cookies.emplace(cookie.name, cookie.value);
   plain.body = request.body();
   identify_client(plain, peer, trusted_proxies);

@@ -6,6 +6,7 @@
 
 #include <pistache/http.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,8 +15,10 @@ namespace latchkey::host {
 
 // Query values are percent-decoded, header names lower-cased. `peer` is the TCP peer's address;
 // when it is one of trusted_proxies, the client address and origin come from its X-Forwarded-*
-// headers (front_door/client_address.h).
+// headers (front_door/client_address.h). `forwarded_headers`, from the host's own head check,
+// replace Pistache's first-line-only values of those names.
 HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string_view peer,
-                             const std::vector<AddressRange>& trusted_proxies);
+                             const std::vector<AddressRange>& trusted_proxies,
+                             const std::map<std::string, std::string>& forwarded_headers = {});
 
 }  // namespace latchkey::host

@@ -124,6 +124,17 @@ TEST_F(AuthBehindProxy, AnOriginInAllowedOriginsPassesStraightToTheHostToo) {
   EXPECT_EQ(direct.status, 200) << direct.body;
 }
 
+// Pistache keeps a header's first line only; a proxy such as HAProxy adds its own X-Forwarded-For
+// line below the client's. The host joins the lines, so the proxy's entry is still the rightmost.
+TEST_F(AuthBehindProxy, AProxysOwnForwardedForLineIsReadAfterTheClients) {
+  start_host("{}", {}, R"("threads": 4, "trusted_proxies": ["127.0.0.2/32"])");
+  const HttpResult answered = first.get(host.url("/.well-known/jwks.json"),
+                                        {{"X-Forwarded-For", "10.9.9.9"}, {"X-Forwarded-For", "198.51.100.7"}});
+  EXPECT_EQ(answered.status, 200);
+  const std::regex line(R"(\[access\] GET /\.well-known/jwks\.json 200 [0-9.]+ms 198\.51\.100\.7\n)");
+  EXPECT_TRUE(wait_until([&] { return std::regex_search(host.stderr_text(), line); }, 5s)) << host.stderr_text();
+}
+
 TEST_F(AuthBehindProxy, MetricsAllowChecksTheClientAddress) {
   start("{}", R"(, "metrics": {"allow": ["127.0.0.3/32"]})");
   EXPECT_EQ(second.get(nginx.url("/metrics")).status, 200);
