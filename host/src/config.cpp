@@ -218,7 +218,8 @@ void read_trusted_proxies(const Value& proxies, HostConfig& config, std::vector<
     auto range = entry.IsString() ? AddressRange::parse(std::string_view(entry.GetString(), entry.GetStringLength()))
                                   : std::nullopt;
     if (range) config.trusted_proxies.push_back(*range);
-    else errors.push_back({"/trusted_proxies/" + std::to_string(i), "must be a CIDR such as \"10.0.0.0/8\" or an address"});
+    else
+      errors.push_back({"/trusted_proxies/" + std::to_string(i), "must be a CIDR such as \"10.0.0.0/8\" or an address"});
   }
 }
 
@@ -240,7 +241,9 @@ void read_document(const Value& root, HostConfig& config, std::vector<ConfigErro
     errors.push_back({"", "the config must be a JSON object"});
     return;
   }
-  check_known_keys(root, "", {"listen", "threads", "max_body_bytes", "static", "plugins", "metrics", "health", "trusted_proxies"}, errors);
+  check_known_keys(root, "",
+                   {"listen", "threads", "max_body_bytes", "static", "plugins", "metrics", "health", "trusted_proxies"},
+                   errors);
   if (root.HasMember("listen")) {
     const Value& listen = root["listen"];
     auto parsed = listen.IsString() ? parse_listen_address(std::string_view(listen.GetString(), listen.GetStringLength())) : std::nullopt;

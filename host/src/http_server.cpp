@@ -131,8 +131,8 @@ class RequestHandler : public Http::Handler {
     }
     Http::ResponseWriter writer(parser->request.version(), transport(), this, peer);
     peer->setIdle(false);  // Pistache's idle sweep: a request is in progress
-    auto request = std::make_shared<HttpRequest>(to_plain_request(parser->request, peer->address().host(),
-                                                                         state_->config.trusted_proxies, read.forwarded_headers));
+    auto request = std::make_shared<HttpRequest>(to_plain_request(
+        parser->request, peer->address().host(), state_->config.trusted_proxies, read.forwarded_headers));
     parser->reset();
     dispatch(std::move(request), std::move(writer), std::move(connection));
   }

@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           latchkey::host::to_plain_request(parser.request, "127.0.0.1", kTrusted, result.forwarded_headers);
       if (request.body.size() > kMaxBody) std::abort();
       // The client address is always an address, never the header's text.
-      if (!latchkey::host::canonical_address(request.remote_address) && request.remote_address != "127.0.0.1") std::abort();
+      if (request.remote_address != "127.0.0.1" && !latchkey::host::canonical_address(request.remote_address))
+        std::abort();
       parser.reset();
       gate.response_starts();  // as the host does once the answer is written
       gate.response_written();

@@ -49,7 +49,8 @@ void serve_protected(const std::shared_ptr<Embedded::State>& state, const std::s
                      const std::shared_ptr<const Embedded::Handler>& handler, const Rest::Request& pistache_request,
                      Http::ResponseWriter writer) {
   const Clock::time_point started = Clock::now();
-  auto request = std::make_shared<host::HttpRequest>(embed::plain_request_of(pistache_request, state->runtime->config().trusted_proxies));
+  auto request = std::make_shared<host::HttpRequest>(
+      embed::plain_request_of(pistache_request, state->runtime->config().trusted_proxies));
   host::RequestRunner& runner = state->runtime->runner();
   std::optional<host::HttpResponse> refusal = embed::refuse_large_body(*request, runner.config().max_body_bytes);
   if (!refusal && !runner.begin_request()) {

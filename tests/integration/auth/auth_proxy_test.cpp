@@ -47,7 +47,8 @@ const std::string kThrottle =
 TEST_F(AuthBehindProxy, ClientsBehindTheProxyAreThrottledByTheirOwnAddress) {
   start(kThrottle);
   add_user("proxied@example.com");
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(is_json_error(fail_login(first, nginx.base_url()), 401, "invalid_credentials"));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(is_json_error(fail_login(first, nginx.base_url()), 401, "invalid_credentials"));
   EXPECT_TRUE(is_json_error(fail_login(first, nginx.base_url()), 429, "rate_limited"));
   // The same proxy, another client: had the host counted nginx's address, this would be 429.
   EXPECT_TRUE(is_json_error(fail_login(second, nginx.base_url()), 401, "invalid_credentials"));
@@ -65,7 +66,8 @@ TEST_F(AuthBehindProxy, AForgedHeaderStraightToTheHostCountsTheRealPeer) {
     const Headers forged = {{"X-Forwarded-For", "10.9.9." + std::to_string(i)}};
     EXPECT_TRUE(is_json_error(fail_login(first, host.base_url(), forged), 401, "invalid_credentials"));
   }
-  EXPECT_TRUE(is_json_error(fail_login(first, host.base_url(), {{"X-Forwarded-For", "10.9.9.9"}}), 429, "rate_limited"));
+  EXPECT_TRUE(
+      is_json_error(fail_login(first, host.base_url(), {{"X-Forwarded-For", "10.9.9.9"}}), 429, "rate_limited"));
   // Counted as 127.0.0.2: the same client through nginx is limited too, another one is not.
   EXPECT_TRUE(is_json_error(fail_login(first, nginx.base_url()), 429, "rate_limited"));
   EXPECT_TRUE(is_json_error(fail_login(second, host.base_url()), 401, "invalid_credentials"));
@@ -93,7 +95,8 @@ TEST_F(AuthBehindProxy, TheCsrfCheckAllowsTheOriginTheProxyForwards) {
   auto refresh_via = [&](const std::string& base, const std::string& origin) {
     const HttpResult result = first.post(base + "/api/auth/refresh", "",
                                          {{"Cookie", "refreshToken=" + refresh}, {"Origin", origin}});
-    if (const auto rotated = set_cookie(result, "refreshToken"); rotated && !rotated->value.empty()) refresh = rotated->value;
+    const auto rotated = set_cookie(result, "refreshToken");
+    if (rotated && !rotated->value.empty()) refresh = rotated->value;
     return result;
   };
   // The browser's origin is nginx's: allowed through nginx, which forwards it.

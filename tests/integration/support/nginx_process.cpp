@@ -100,8 +100,12 @@ void NginxProcess::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
   int status = 0;
-  for (int i = 0; i < 200 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (::waitpid(pid_, &status, WNOHANG) == 0) {
+  bool reaped = false;
+  for (int i = 0; i < 200 && !reaped; ++i) {  // nginx finishes its connections within 2 s
+    reaped = ::waitpid(pid_, &status, WNOHANG) == pid_;
+    if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!reaped) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
   }
