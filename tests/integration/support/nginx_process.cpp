@@ -24,24 +24,23 @@ namespace latchkey::test {
 namespace fs = std::filesystem;
 namespace {
 
-// A port the kernel just handed out on 127.0.0.1 (closed again: nginx binds it next).
-uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+// Binds a socket to a port the kernel picks on 127.0.0.1 and keeps it bound, so that nothing
+// else (a host started on port 0) takes the port before nginx does; 0 when that failed.
+uint16_t reserve_loopback_port(int& fd) {
+  fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
-  uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
+    return ntohs(address.sin_port);
   }
-  ::close(fd);
-  return port;
+  return 0;
 }
 
 bool accepts_connections(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -76,11 +75,12 @@ NginxProcess::NginxProcess() {
   std::string pattern = (fs::temp_directory_path() / "latchkey-nginx-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
-  port_ = free_loopback_port();
+  port_ = reserve_loopback_port(reserved_fd_);
 }
 
 NginxProcess::~NginxProcess() {
   stop();
+  if (reserved_fd_ >= 0) ::close(reserved_fd_);
   if (!std::getenv("LATCHKEY_KEEP_TEST_DIRS")) {
     std::error_code ignored;
     fs::remove_all(dir_, ignored);
@@ -134,6 +134,8 @@ bool NginxProcess::start(const std::string& upstream, const std::string& locatio
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (reserved_fd_ >= 0) ::close(reserved_fd_);  // the port is nginx's from now on
+  reserved_fd_ = -1;
   pid_t pid = -1;
   const int error = posix_spawn(&pid, kNginxBinary, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -46,6 +46,7 @@ class NginxProcess {
 
   std::filesystem::path dir_;
   int pid_ = -1;
+  int reserved_fd_ = -1;  // holds port_ until nginx binds it
   uint16_t port_ = 0;
   std::string last_error_;
 };
