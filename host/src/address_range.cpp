@@ -15,7 +15,8 @@ struct Parsed {
 
 // inet_pton does the parsing; a mapped ::ffff:a.b.c.d becomes a.b.c.d.
 std::optional<Parsed> parse_address(std::string_view text) {
-  if (text.empty() || text.size() > 45) return std::nullopt;
+  // inet_pton reads a C string: an embedded NUL would hide what follows it.
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
   const std::string address(text);
   Parsed parsed;
   if (inet_pton(AF_INET, address.c_str(), parsed.bytes.data()) == 1) {
@@ -79,6 +80,15 @@ bool in_any(const std::vector<AddressRange>& ranges, std::string_view address) {
   for (const AddressRange& range : ranges)
     if (range.contains(address)) return true;
   return false;
+}
+
+std::optional<std::string> canonical_address(std::string_view text) {
+  if (text.find('/') != std::string_view::npos) return std::nullopt;
+  const auto parsed = parse_address(text);
+  if (!parsed) return std::nullopt;
+  char out[INET6_ADDRSTRLEN];
+  if (!inet_ntop(parsed->ipv4 ? AF_INET : AF_INET6, parsed->bytes.data(), out, sizeof out)) return std::nullopt;
+  return std::string(out);
 }
 
 }  // namespace latchkey::host

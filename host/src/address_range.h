@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,5 +23,9 @@ class AddressRange {
 };
 
 bool in_any(const std::vector<AddressRange>& ranges, std::string_view address);
+
+// An IP address (no prefix, port or brackets) in its one canonical text (inet_ntop's: lower-case,
+// zeros compressed), a mapped ::ffff:a.b.c.d as a.b.c.d; nullopt when it is not an address.
+std::optional<std::string> canonical_address(std::string_view text);
 
 }  // namespace latchkey::host

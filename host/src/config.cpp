@@ -208,6 +208,21 @@ void read_metrics(const Value& metrics, HostConfig& config, std::vector<ConfigEr
   config.metrics = std::move(parsed);
 }
 
+void read_trusted_proxies(const Value& proxies, HostConfig& config, std::vector<ConfigError>& errors) {
+  if (!proxies.IsArray()) {
+    errors.push_back({"/trusted_proxies", "must be an array of CIDRs, e.g. [\"10.0.0.0/8\"]"});
+    return;
+  }
+  for (rapidjson::SizeType i = 0; i < proxies.Size(); ++i) {
+    const Value& entry = proxies[i];
+    auto range = entry.IsString() ? AddressRange::parse(std::string_view(entry.GetString(), entry.GetStringLength()))
+                                  : std::nullopt;
+    if (range) config.trusted_proxies.push_back(*range);
+    else
+      errors.push_back({"/trusted_proxies/" + std::to_string(i), "must be a CIDR such as \"10.0.0.0/8\" or an address"});
+  }
+}
+
 void read_health(const Value& health, HostConfig& config, std::vector<ConfigError>& errors) {
   if (!health.IsObject()) {
     errors.push_back({"/health", "must be an object"});
@@ -226,7 +241,9 @@ void read_document(const Value& root, HostConfig& config, std::vector<ConfigErro
     errors.push_back({"", "the config must be a JSON object"});
     return;
   }
-  check_known_keys(root, "", {"listen", "threads", "max_body_bytes", "static", "plugins", "metrics", "health"}, errors);
+  check_known_keys(root, "",
+                   {"listen", "threads", "max_body_bytes", "static", "plugins", "metrics", "health", "trusted_proxies"},
+                   errors);
   if (root.HasMember("listen")) {
     const Value& listen = root["listen"];
     auto parsed = listen.IsString() ? parse_listen_address(std::string_view(listen.GetString(), listen.GetStringLength())) : std::nullopt;
@@ -247,6 +264,7 @@ void read_document(const Value& root, HostConfig& config, std::vector<ConfigErro
   if (root.HasMember("plugins")) read_plugins(root["plugins"], config, errors);
   if (root.HasMember("metrics")) read_metrics(root["metrics"], config, errors);
   if (root.HasMember("health")) read_health(root["health"], config, errors);
+  if (root.HasMember("trusted_proxies")) read_trusted_proxies(root["trusted_proxies"], config, errors);
   const std::string* metrics_path = config.metrics ? &config.metrics->path : nullptr;
   if ((metrics_path && (*metrics_path == config.health.live || *metrics_path == config.health.ready)) ||
       config.health.live == config.health.ready) {

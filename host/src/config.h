@@ -57,6 +57,8 @@ struct HostConfig {
   std::vector<PluginEntry> plugins;
   std::optional<MetricsConfig> metrics;  // null: "metrics": null turned /metrics off
   HealthConfig health;
+  // Peers whose X-Forwarded-For/-Proto/-Host are believed (front_door/client_address.h).
+  std::vector<AddressRange> trusted_proxies;
 
   HostConfig();
 };

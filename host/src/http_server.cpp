@@ -131,7 +131,8 @@ class RequestHandler : public Http::Handler {
     }
     Http::ResponseWriter writer(parser->request.version(), transport(), this, peer);
     peer->setIdle(false);  // Pistache's idle sweep: a request is in progress
-    auto request = std::make_shared<HttpRequest>(to_plain_request(parser->request, peer->address().host()));
+    auto request = std::make_shared<HttpRequest>(to_plain_request(
+        parser->request, peer->address().host(), state_->config.trusted_proxies, read.forwarded_headers));
     parser->reset();
     dispatch(std::move(request), std::move(writer), std::move(connection));
   }
@@ -191,7 +192,9 @@ class RequestHandler : public Http::Handler {
                                  seconds_since(started));
       runner.end_request();
     };
-    if (!runner.run(std::move(request), std::move(match), state_->get_local_origin(), std::move(finish))) {
+    // Behind a trusted proxy the browser's origin is the proxy's, not the address the host listens on.
+    std::string origin = request->forwarded_origin.empty() ? state_->get_local_origin() : request->forwarded_origin;
+    if (!runner.run(std::move(request), std::move(match), std::move(origin), std::move(finish))) {
       runner.end_request();  // the workers are stopping: nobody answers
     }
   }

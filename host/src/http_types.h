@@ -16,7 +16,8 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // lower-case names
   std::map<std::string, std::string> cookies;
   std::string body;
-  std::string remote_address;
+  std::string remote_address;    // the client: the TCP peer, or who a trusted proxy forwarded for
+  std::string forwarded_origin;  // the origin a trusted proxy forwarded, else empty
 };
 
 struct HttpResponse {

@@ -28,7 +28,7 @@ void access_log(const HttpRequest& request, uint32_t status, std::chrono::steady
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
   log_line(LogLevel::info, "access",
            request.method + " " + request.path + " " + std::to_string(status) + " " + std::to_string(micros / 1000) +
-               "." + std::to_string(micros % 1000 / 100) + "ms");
+               "." + std::to_string(micros % 1000 / 100) + "ms " + request.remote_address);
 }
 
 }  // namespace latchkey::host

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #include "front_door/plain_request.h"
 #include "front_door/request_reader.h"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr size_t kMaxHead = 16384;
 constexpr size_t kMaxBody = 4096;
+const std::vector<latchkey::host::AddressRange> kTrusted = {*latchkey::host::AddressRange::parse("127.0.0.0/8")};
 
 }  // namespace
 
@@ -31,8 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (result.kind == Kind::refused) {
       if (result.refusal.status < 400 || result.refusal.status > 599 || result.refusal.code.empty()) std::abort();
     } else if (result.kind == Kind::request) {
-      const latchkey::host::HttpRequest request = latchkey::host::to_plain_request(parser.request, "127.0.0.1");
+      // The peer is a trusted proxy, so the X-Forwarded-* headers are read as well.
+      const latchkey::host::HttpRequest request =
+          latchkey::host::to_plain_request(parser.request, "127.0.0.1", kTrusted, result.forwarded_headers);
       if (request.body.size() > kMaxBody) std::abort();
+      // The client address is always an address, never the header's text.
+      if (request.remote_address != "127.0.0.1" && !latchkey::host::canonical_address(request.remote_address))
+        std::abort();
       parser.reset();
       gate.response_starts();  // as the host does once the answer is written
       gate.response_written();

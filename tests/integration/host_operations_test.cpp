@@ -106,7 +106,7 @@ TEST_F(HostOperations, RealMetricsPassPromtool) {
 TEST_F(HostOperations, MetricsFromOutsideAllowAreNotFound) {
   start_host(R"("threads": 2, "metrics": {"allow": ["127.0.0.3/32"]})");
   HttpClient outsider;
-  outsider.set_local_address("127.0.0.2");
+  outsider.bind_to("127.0.0.2");
   EXPECT_EQ(string_member(parse_json(outsider.post(url("/test/echo"), "").body), "remote"), "127.0.0.2")
       << "the client is not bound where the test thinks";
   EXPECT_TRUE(is_json_error(outsider.get(url("/metrics")), 404, "not_found"));
@@ -116,7 +116,7 @@ TEST_F(HostOperations, MetricsFromOutsideAllowAreNotFound) {
 TEST_F(HostOperations, MetricsFromAnAllowedClientAnswer) {
   start_host(R"("threads": 2, "metrics": {"allow": ["127.0.0.2/32"]})");
   HttpClient allowed;
-  allowed.set_local_address("127.0.0.2");
+  allowed.bind_to("127.0.0.2");
   const HttpResult result = allowed.get(url("/metrics"));
   EXPECT_EQ(result.status, 200) << result.body;
   EXPECT_NE(result.body.find("# TYPE latchkey_http_in_flight gauge"), std::string::npos) << result.body;
@@ -138,7 +138,7 @@ TEST_F(HostOperations, OnADualStackListenerIpv4ClientsMatchAsIpv4) {
   ASSERT_TRUE(host.start({}, /*override_listen=*/false)) << host.last_error();
   const std::string v4 = "http://127.0.0.1:" + std::to_string(host.port());
   HttpClient allowed;
-  allowed.set_local_address("127.0.0.2");
+  allowed.bind_to("127.0.0.2");
   EXPECT_EQ(string_member(parse_json(allowed.post(v4 + "/test/echo", "").body), "remote"), "::ffff:127.0.0.2");
   EXPECT_EQ(allowed.get(v4 + "/metrics").status, 200);
   EXPECT_TRUE(is_json_error(http.get(v4 + "/metrics"), 404, "not_found"));

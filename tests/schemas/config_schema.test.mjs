@@ -60,6 +60,7 @@ const good = [
     ],
   }],
   ['no plugins at all', { listen: 'localhost:8080', plugins: [] }],
+  ['trusted proxies: CIDRs, bare addresses, IPv6', { trusted_proxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1'], plugins: [] }],
   ['signing keys in the database, encrypted under a key from the environment', withAuth({
     tokens: { keys: 'database', key_encryption_key: '${LATCHKEY_JWT_SECRET}', key_refresh_seconds: 3600, secret: null },
   })],
@@ -82,6 +83,8 @@ const bad = [
   ['threads 0', withAuth(hs256, { threads: 0 }), '/threads'],
   ['threads as a string', withAuth(hs256, { threads: '4' }), '/threads'],
   ['max_body_bytes over 64 MiB', withAuth(hs256, { max_body_bytes: 67108865 }), '/max_body_bytes'],
+  ['trusted_proxies as a string', withAuth(hs256, { trusted_proxies: '10.0.0.0/8' }), '/trusted_proxies'],
+  ['a trusted proxy that is a number', withAuth(hs256, { trusted_proxies: [10] }), '/trusted_proxies/0'],
   ['an unknown host key', withAuth(hs256, { listn: '127.0.0.1:80' }), '/listn'],
   ['listen without a host', withAuth(hs256, { listen: '8080' }), '/listen'],
   ['listen with a port over 65535', withAuth(hs256, { listen: '127.0.0.1:65536' }), '/listen'],

@@ -271,15 +271,20 @@ typedef struct lk_host_api {
   /* The first value of a query parameter, percent-decoded. */
   int32_t (*request_query)(lk_request* req, lk_str name, lk_str* out);
   /* A header by case-insensitive name. A header sent more than once shows
-  ** one of its values only (the HTTP parser keeps one per name). */
+  ** one of its values only (the HTTP parser keeps one per name), except
+  ** X-Forwarded-For/-Proto/-Host, whose lines the host joins with ", ". */
   int32_t (*request_header)(lk_request* req, lk_str name, lk_str* out);
   /* A cookie's value by exact name. */
   int32_t (*request_cookie)(lk_request* req, lk_str name, lk_str* out);
   /* The body (possibly empty, never over max_body_bytes). */
   int32_t (*request_body)(lk_request* req, lk_str* out);
-  /* The peer's IP address as text, e.g. "127.0.0.1". */
+  /* The client's IP address as text, e.g. "127.0.0.1": the TCP peer, or,
+  ** when the peer is one of the host config's trusted_proxies, the client
+  ** its X-Forwarded-For names (docs/OPERATING.md, "Behind a reverse proxy"). */
   int32_t (*request_remote_address)(lk_request* req, lk_str* out);
-  /* The origin the host listens on, e.g. "http://127.0.0.1:8080". */
+  /* The origin the host listens on, e.g. "http://127.0.0.1:8080"; for a
+  ** request from a trusted proxy with valid X-Forwarded-Proto and
+  ** X-Forwarded-Host, the origin the browser saw, e.g. "https://app.example". */
   int32_t (*request_local_origin)(lk_request* req, lk_str* out);
   /* The matched route's auth (LK_AUTH_REQUIRED or LK_AUTH_PUBLIC). */
   int32_t (*request_route_auth)(lk_request* req, uint32_t* out);

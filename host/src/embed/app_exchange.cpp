@@ -6,11 +6,13 @@
 
 namespace latchkey::embed {
 
-host::HttpRequest plain_request_of(const Pistache::Http::Request& request) {
-  return host::to_plain_request(request, request.address().host());
+host::HttpRequest plain_request_of(const Pistache::Http::Request& request,
+                                   const std::vector<host::AddressRange>& trusted_proxies) {
+  return host::to_plain_request(request, request.address().host(), trusted_proxies);
 }
 
 std::string local_origin_of(const host::HttpRequest& request) {
+  if (!request.forwarded_origin.empty()) return request.forwarded_origin;
   const auto host = request.headers.find("host");
   return host == request.headers.end() || host->second.empty() ? std::string() : "http://" + host->second;
 }

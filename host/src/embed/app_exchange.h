@@ -2,6 +2,7 @@
 // value, the origin the CSRF check allows, and answering on a connection the application frames.
 #pragma once
 
+#include "address_range.h"
 #include "http_types.h"
 #include "router.h"
 
@@ -13,12 +14,15 @@
 
 namespace latchkey::embed {
 
-host::HttpRequest plain_request_of(const Pistache::Http::Request& request);
+// The client address and forwarded origin follow the config's trusted_proxies, as in the server.
+host::HttpRequest plain_request_of(const Pistache::Http::Request& request,
+                                   const std::vector<host::AddressRange>& trusted_proxies);
 
-// The application's own origin as the browser sees it: "http://" + the Host header ("" without
-// one). The `latchkey` server knows the address it listens on; an embedded Latchkey does not, and
-// a cross-site page cannot choose the Host its request carries. Behind TLS, list the https origin
-// in csrf.allowed_origins.
+// The application's own origin as the browser sees it: the origin a trusted proxy forwarded
+// (X-Forwarded-Proto/-Host), else "http://" + the Host header ("" without one). The `latchkey`
+// server knows the address it listens on; an embedded Latchkey does not, and a cross-site page
+// cannot choose the Host its request carries. Behind TLS without a trusted proxy, list the https
+// origin in csrf.allowed_origins.
 std::string local_origin_of(const host::HttpRequest& request);
 
 // 413 body_too_large when the body is larger than the config's max_body_bytes (the application's

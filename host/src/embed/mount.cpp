@@ -25,7 +25,8 @@ Http::Method pistache_method(const std::string& method) {
 void serve(const std::shared_ptr<Embedded::State>& state, const Http::Request& pistache_request,
            Http::ResponseWriter writer) {
   const Clock::time_point started = Clock::now();
-  auto request = std::make_shared<host::HttpRequest>(embed::plain_request_of(pistache_request));
+  auto request = std::make_shared<host::HttpRequest>(
+      embed::plain_request_of(pistache_request, state->runtime->config().trusted_proxies));
   host::RequestRunner& runner = state->runtime->runner();
   // Matched again by the pipeline's router, so that parameters and the choice between two
   // patterns are exactly the server's.

@@ -49,7 +49,8 @@ void serve_protected(const std::shared_ptr<Embedded::State>& state, const std::s
                      const std::shared_ptr<const Embedded::Handler>& handler, const Rest::Request& pistache_request,
                      Http::ResponseWriter writer) {
   const Clock::time_point started = Clock::now();
-  auto request = std::make_shared<host::HttpRequest>(embed::plain_request_of(pistache_request));
+  auto request = std::make_shared<host::HttpRequest>(
+      embed::plain_request_of(pistache_request, state->runtime->config().trusted_proxies));
   host::RequestRunner& runner = state->runtime->runner();
   std::optional<host::HttpResponse> refusal = embed::refuse_large_body(*request, runner.config().max_body_bytes);
   if (!refusal && !runner.begin_request()) {
@@ -116,7 +117,7 @@ std::optional<Caller> Embedded::authenticate(const Http::Request& pistache_reque
   host::Finish finish = [route, verdict, &runner](const host::HttpRequest&, const host::HttpResponse&) {
     runner.end_request();
   };
-  host::HttpRequest request = embed::plain_request_of(pistache_request);
+  host::HttpRequest request = embed::plain_request_of(pistache_request, state_->runtime->config().trusted_proxies);
   std::string origin = embed::local_origin_of(request);
   // The filters never run on the application's reactor thread: this waits for a worker.
   switch (runner.run_and_wait(std::move(request), std::move(match), std::move(origin), std::move(finish))) {

@@ -33,6 +33,7 @@ ConnectionGate::Step ConnectionGate::on_bytes(std::string_view bytes) {
   HeadCheck check = check_request_head(std::string_view(head_).substr(0, head_length), max_body_bytes_);
   if (!check.ok()) return refuse(std::move(check));
   keep_alive_ = check.keep_alive;
+  forwarded_headers_ = std::move(check.forwarded_headers);
   body_left_ = check.content_length;
   phase_ = Phase::body;
   std::string forwarded = head_.substr(0, head_length);

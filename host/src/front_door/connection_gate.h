@@ -7,6 +7,7 @@
 #include "front_door/request_head.h"
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,9 @@ class ConnectionGate {
   // sent bytes beyond the request.
   bool keep_alive() const { return keep_alive_ && !pipelined_; }
 
+  // The current request's X-Forwarded-* headers, each name's lines joined (HeadCheck).
+  const std::map<std::string, std::string>& forwarded_headers() const { return forwarded_headers_; }
+
  private:
   enum class Phase { head, body, closed };
 
@@ -64,6 +68,7 @@ class ConnectionGate {
   bool keep_alive_ = true;
   bool pipelined_ = false;
   bool closing_ = false;  // the response being written says `Connection: close`
+  std::map<std::string, std::string> forwarded_headers_;
 };
 
 }  // namespace latchkey::host

@@ -1,6 +1,7 @@
 // The request-head rules of RFC 9110/9112 that Pistache 0.0.5 does not enforce itself.
 #include "front_door/request_head.h"
 
+#include <cctype>
 #include <optional>
 #include <vector>
 
@@ -49,6 +50,11 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i)
     if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
   return true;
+}
+
+bool is_forwarded_header(std::string_view name) {
+  return equals_ignoring_case(name, "x-forwarded-for") || equals_ignoring_case(name, "x-forwarded-proto") ||
+         equals_ignoring_case(name, "x-forwarded-host");
 }
 
 bool all_digits(std::string_view text) {
@@ -164,6 +170,11 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
       if (!is_valid_host(value)) return malformed("the Host header is not host[:port]");
     } else if (equals_ignoring_case(name, "cookie")) {
       if (!is_valid_cookie_header(value)) return malformed("a cookie in the Cookie header has no name=value");
+    } else if (is_forwarded_header(name)) {
+      std::string lower_name(name);
+      for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const auto [joined, first] = check.forwarded_headers.try_emplace(lower_name, value);
+      if (!first) joined->second.append(", ").append(value);
     } else if (equals_ignoring_case(name, "connection")) {
       std::string_view tokens = value;
       while (!tokens.empty()) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ struct HeadCheck {
   std::string message;  // what is wrong, for a person (never echoes header values)
   size_t content_length = 0;
   bool keep_alive = true;  // HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `keep-alive`
+  // X-Forwarded-For, -Proto and -Host (lower-case names), each name's lines joined with ", " in
+  // order (RFC 9110 §5.3). Pistache keeps only a name's first line, which for a proxy that adds
+  // its own line (HAProxy) is the one the client wrote.
+  std::map<std::string, std::string> forwarded_headers;
 
   bool ok() const { return status == 0; }
 };

@@ -186,6 +186,8 @@ TEST_P(AccountAudit, CliFiltersByUserEventTimeAndLimitAndRefusesBadArguments) {
   add_user("two@example.com");
   login_ok("one@example.com");
   login_ok("two@example.com");
+  // Events are ordered by their millisecond; two in the same one have no defined order.
+  std::this_thread::sleep_for(5ms);
   login("two@example.com", "wrong password here");
 
   const std::vector<Event> two = events({"--user", "two@example.com"});
@@ -239,6 +241,7 @@ TEST_P(AccountAudit, EventsRouteShowsTheCallersOwnNewestFirstAtMostFifty) {
   add_user("theirs@example.com");
   login("theirs@example.com", "wrong password here");
   for (int i = 0; i < 53; ++i) login("mine@example.com", "wrong password " + std::to_string(i % 2));
+  std::this_thread::sleep_for(5ms);  // the newest event is the login below, in a millisecond of its own
   const std::string access = access_token_of(login_ok("mine@example.com"));
 
   const HttpResult answer = http.get(auth_url("/events"), bearer(access));

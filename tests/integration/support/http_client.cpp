@@ -82,7 +82,6 @@ HttpResult HttpClient::request(const std::string& method, const std::string& url
   if (!source_address_.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + source_address_).c_str());
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_.count()));
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
-  if (!local_address_.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + local_address_).c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

@@ -37,9 +37,6 @@ class HttpClient {
   // The URL's path is sent as is (no "/../" squashing), so traversal attempts reach the host.
   HttpResult request(const std::string& method, const std::string& url, const Headers& headers = {},
                      const std::string& body = "");
-  // Connect from this local address (e.g. "127.0.0.2": every 127/8 address is this machine), to
-  // test address-based rules such as metrics.allow.
-  void set_local_address(std::string address) { local_address_ = std::move(address); }
 
   HttpResult get(const std::string& url, const Headers& headers = {}) { return request("GET", url, headers); }
   HttpResult post(const std::string& url, const std::string& body, const Headers& headers = {}) {
@@ -55,7 +52,6 @@ class HttpClient {
   std::string source_address_;
   std::chrono::milliseconds timeout_;
   CURL* curl_ = nullptr;
-  std::string local_address_;
 };
 
 }  // namespace latchkey::test

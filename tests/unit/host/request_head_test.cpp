@@ -109,6 +109,17 @@ TEST(RequestHead, RequestLineMustBeWellFormed) {
   EXPECT_EQ(http2.code, "http_version_not_supported");
 }
 
+TEST(RequestHead, ForwardedHeaderLinesAreJoinedInOrder) {
+  const HeadCheck result = check(
+      "Host: a\r\nX-Forwarded-For: 10.9.9.9\r\nx-forwarded-for:198.51.100.7, 10.0.0.2 \r\n"
+      "X-Forwarded-Proto: https\r\nX-Forwarded-Host: a.example\r\nX-Forwarded-Host: b.example\r\n");
+  ASSERT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.forwarded_headers.at("x-forwarded-for"), "10.9.9.9, 198.51.100.7, 10.0.0.2");
+  EXPECT_EQ(result.forwarded_headers.at("x-forwarded-proto"), "https");
+  EXPECT_EQ(result.forwarded_headers.at("x-forwarded-host"), "a.example, b.example");
+  EXPECT_TRUE(check("Host: a\r\nX-Forwarded: for=1.2.3.4\r\n").forwarded_headers.empty());
+}
+
 TEST(RequestHead, AnEmptyLineBeforeTheEndIsRefused) {
   EXPECT_EQ(check_request_head("GET / HTTP/1.1\r\n\r\nX\r\n\r\n", kMaxBody).status, 400u);
 }
