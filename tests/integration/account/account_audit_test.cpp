@@ -260,6 +260,27 @@ TEST_P(AccountAudit, EventsRouteShowsTheCallersOwnNewestFirstAtMostFifty) {
   EXPECT_EQ(answer.body.find(theirs), std::string::npos) << "another user's event was shown";
 }
 
+// Other plugins get each event through ABI 1.2, after the commit, with the log line's JSON.
+TEST_P(AccountAudit, OtherPluginsReceiveEventsThroughTheAbi) {
+  const std::string listener = R"({"name": "listener", "path": ")" + std::string(LATCHKEY_EVENT_LISTENER_PLUGIN) +
+                               R"(", "config": {"prefix": "/listener", "event": "login.failed"}})";
+  start_host(file_mail_patch(mail_dir()), {listener});
+  add_user("watched@example.com");
+  EXPECT_EQ(login("watched@example.com", "not the password").status, 401);
+  login_ok("watched@example.com");  // login.succeeded: not subscribed, not delivered
+  rapidjson::Document received;
+  ASSERT_TRUE(wait_until([&] {
+    received = parse_json(http.get(url("/listener/events")).body);
+    return received.IsObject() && received["events"].IsArray() && received["events"].Size() >= 1;
+  }, 5s)) << http.get(url("/listener/events")).body;
+  ASSERT_EQ(received["events"].Size(), 1u);
+  EXPECT_EQ(string_member(received["events"][0], "name"), "login.failed");
+  const rapidjson::Document event = parse_json(string_member(received["events"][0], "json"));
+  EXPECT_EQ(string_member(event, "audit"), "login.failed");
+  EXPECT_EQ(string_member(event, "user"), user_id("watched@example.com"));
+  EXPECT_EQ(string_member(event["detail"], "reason"), "invalid_credentials");
+}
+
 INSTANTIATE_ON_EACH_BACKEND(AccountAudit);
 
 }  // namespace
