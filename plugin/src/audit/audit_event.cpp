@@ -1,9 +1,12 @@
 #include "audit/audit_event.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/encodings.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -104,6 +107,34 @@ std::string to_json(const AuditEvent& event) {
   detail.Accept(writer);
   writer.EndObject();
   return buffer.GetString();
+}
+
+std::string printable_utf8(std::string_view text, size_t max) {
+  struct Discard {
+    void Put(char) {}
+  } ignored;
+  std::string out;
+  out.reserve(std::min(text.size(), max));
+  size_t at = 0;
+  while (at < text.size() && out.size() < max) {
+    const unsigned char byte = static_cast<unsigned char>(text[at]);
+    if (byte < 0x80) {
+      out += (byte < 0x20 || byte == 0x7F) ? '?' : static_cast<char>(byte);
+      ++at;
+      continue;
+    }
+    // RapidJSON's validator reads one sequence; MemoryStream gives '\0' past the end, which is
+    // no continuation byte, so a truncated sequence is invalid.
+    rapidjson::MemoryStream in(text.data() + at, text.size() - at);
+    if (rapidjson::UTF8<>::Validate(in, ignored)) {
+      out.append(text.substr(at, in.Tell()));
+      at += in.Tell();
+    } else {
+      out += '?';
+      ++at;
+    }
+  }
+  return cut_utf8(out, max);
 }
 
 std::string cut_utf8(std::string_view text, size_t max) {

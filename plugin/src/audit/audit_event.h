@@ -40,4 +40,10 @@ std::string to_json(const AuditEvent& event);
 // text cut to at most max bytes without splitting a UTF-8 sequence.
 std::string cut_utf8(std::string_view text, size_t max);
 
+// What a client sent (a User-Agent), made safe to store: each byte that is not part of a valid
+// UTF-8 sequence, and each control character, becomes '?'; then cut_utf8 to max. A header may
+// carry any byte from 0x80 (RFC 9110), and PostgreSQL and MariaDB refuse invalid UTF-8: stored
+// as sent, it would fail the audit row and with it the change it records.
+std::string printable_utf8(std::string_view text, size_t max);
+
 }  // namespace latchkey::audit

@@ -12,7 +12,7 @@ thread_local Client current;
 }  // namespace
 
 ClientScope::ClientScope(std::string_view address, std::string_view user_agent) : previous_(std::move(current)) {
-  current = Client{std::string(address), cut_utf8(user_agent, kMaxUserAgent)};
+  current = Client{std::string(address), printable_utf8(user_agent, kMaxUserAgent)};
 }
 
 ClientScope::~ClientScope() { current = std::move(previous_); }

@@ -10,7 +10,7 @@ namespace latchkey::audit {
 
 struct Client {
   std::string address;     // the client address the host resolved (behind trusted proxies too)
-  std::string user_agent;  // cut to kMaxUserAgent bytes
+  std::string user_agent;  // printable UTF-8 (printable_utf8), at most kMaxUserAgent bytes
 };
 
 // Sets the calling thread's client until destroyed (then the previous one is back).

@@ -65,7 +65,14 @@ void user_add(CliContext& context, const std::string& email, const std::vector<s
   const int64_t now = now_seconds();
   store::NewUser user{email, hashed.encoded, confirmed ? std::optional<int64_t>(now) : std::nullopt, true,
                       roles.empty() ? std::vector<std::string>{"user"} : roles, now};
-  const auto created = store::UserStore(*context.db).create(user);
+  audit::Pending events;
+  const auto created = context.db->transaction([&] {
+    const auto made = store::UserStore(*context.db).create(user);
+    if (made.outcome != store::CreateUserOutcome::duplicate_email)
+      audit::write(context.audit.get(), events, "user.registered", made.id, {}, audit::detail({{"method", "cli"}}));
+    return made;
+  });
+  audit::announce(context.audit.get(), events);
   if (created.outcome == store::CreateUserOutcome::duplicate_email) throw CommandError("a user with email " + email + " exists");
   std::cout << created.id << "\n";
 }

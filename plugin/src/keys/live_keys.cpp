@@ -32,7 +32,11 @@ std::shared_ptr<const KeySnapshot> LiveKeys::after_unknown_kid(const std::shared
   const auto now = std::chrono::steady_clock::now();
   if (last_unknown_kid_reload_ && now - *last_unknown_kid_reload_ < kMinUnknownKidInterval) return nullptr;
   last_unknown_kid_reload_ = now;
-  if (!load_and_publish()) return nullptr;
+  const bool loaded = load_and_publish();
+  // Stamped again when the load ended: a load slower than the interval (a slow database) must not
+  // let every request queued on the mutex run one more load after it.
+  last_unknown_kid_reload_ = std::chrono::steady_clock::now();
+  if (!loaded) return nullptr;
   auto fresh = current();
   return fresh != seen ? fresh : nullptr;
 }

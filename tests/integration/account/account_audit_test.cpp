@@ -138,7 +138,7 @@ TEST_P(AccountAudit, EveryEventKindIsRecordedWithItsUserSessionAndClient) {
   for (const Event& event : all) seen.insert(event.event);
   for (const std::string& name : expected) EXPECT_TRUE(seen.count(name)) << name << " was not recorded";
 
-  const Event* registered = find(all, "user.registered");
+  const Event* registered = find(all, "user.registered", "\"method\":\"password\"");
   ASSERT_NE(registered, nullptr);
   EXPECT_EQ(registered->user, id);
   EXPECT_EQ(registered->address, "127.0.0.1");
@@ -191,13 +191,16 @@ TEST_P(AccountAudit, CliFiltersByUserEventTimeAndLimitAndRefusesBadArguments) {
   login("two@example.com", "wrong password here");
 
   const std::vector<Event> two = events({"--user", "two@example.com"});
-  ASSERT_EQ(two.size(), 2u);
+  ASSERT_EQ(two.size(), 3u);
   EXPECT_EQ(two[0].event, "login.failed") << "newest first";
   EXPECT_EQ(two[1].event, "login.succeeded");
+  EXPECT_EQ(two[2].event, "user.registered");
+  EXPECT_EQ(two[2].detail_json, R"({"method":"cli"})");
+  EXPECT_EQ(two[2].user_agent, "latchkey-auth");
   EXPECT_EQ(events({"--event", "login.succeeded"}).size(), 2u);
   EXPECT_EQ(events({"--event", "login.succeeded", "--limit", "1"}).size(), 1u);
   EXPECT_EQ(events({"--since", "2999-01-01"}).size(), 0u);
-  EXPECT_EQ(events({"--since", "2020-01-01T00:00:00Z"}).size(), 3u);
+  EXPECT_EQ(events({"--since", "2020-01-01T00:00:00Z"}).size(), 5u);
 
   const ExitResult table = cli({"audit", "--user", "one@example.com"});
   EXPECT_EQ(table.exit_code, 0) << table.err;
@@ -258,6 +261,24 @@ TEST_P(AccountAudit, EventsRouteShowsTheCallersOwnNewestFirstAtMostFifty) {
     EXPECT_GE(std::string(list[i - 1]["at"].GetString()), std::string(list[i]["at"].GetString()));
   const std::string theirs = user_id("theirs@example.com");
   EXPECT_EQ(answer.body.find(theirs), std::string::npos) << "another user's event was shown";
+}
+
+// A User-Agent may carry any byte from 0x80 (RFC 9110); PostgreSQL and MariaDB refuse invalid
+// UTF-8. Stored as sent it would fail the audit row and with it the login it records.
+TEST_P(AccountAudit, AUserAgentThatIsNotUtf8NeitherFailsTheChangeNorReachesTheTable) {
+  start();
+  add_user("latin1@example.com");
+  const Headers latin1 = {{"Content-Type", "application/json"}, {"User-Agent", "Caf\xe9" "Browser/1 \xff"}};
+  const HttpResult session =
+      http.post(auth_url("/login"), R"({"email":"latin1@example.com","password":")" + kPassword + R"("})", latin1);
+  ASSERT_EQ(session.status, 200) << session.body;
+  EXPECT_EQ(http.post(auth_url("/login"), R"({"email":"latin1@example.com","password":"wrong one"})", latin1).status,
+            401);
+  const std::vector<Event> all = events({"--user", "latin1@example.com"});
+  ASSERT_EQ(all.size(), 3u);  // user.registered (by the CLI), login.succeeded, login.failed
+  EXPECT_EQ(all[0].user_agent, "Caf?Browser/1 ?");
+  EXPECT_EQ(all[1].user_agent, "Caf?Browser/1 ?");
+  EXPECT_NE(host.stderr_text().find("\"user_agent\":\"Caf?Browser/1 ?\""), std::string::npos);
 }
 
 // Other plugins get each event through ABI 1.2, after the commit, with the log line's JSON.

@@ -58,5 +58,17 @@ TEST(AuditEventCut, NeverSplitsAUtf8Sequence) {
   EXPECT_EQ(cut_utf8("\xe2\x82\xac\xe2\x82\xac", 4), "\xe2\x82\xac");
 }
 
+TEST(AuditEventPrintable, InvalidUtf8AndControlsBecomeQuestionMarks) {
+  EXPECT_EQ(printable_utf8("Mozilla/5.0 (X11)", 256), "Mozilla/5.0 (X11)");
+  EXPECT_EQ(printable_utf8("caf\xc3\xa9 \xe2\x82\xac", 256), "caf\xc3\xa9 \xe2\x82\xac");  // valid: kept
+  EXPECT_EQ(printable_utf8("Latin-1 caf\xe9!", 256), "Latin-1 caf?!");
+  EXPECT_EQ(printable_utf8("\xff\xfe", 256), "??");
+  EXPECT_EQ(printable_utf8("cut \xe2\x82", 256), "cut ??");  // a truncated sequence
+  EXPECT_EQ(printable_utf8("\xed\xa0\x80", 256), "???");     // a surrogate is not UTF-8
+  EXPECT_EQ(printable_utf8(std::string("a\tb\0c\x7f", 6), 256), "a?b?c?");
+  EXPECT_EQ(printable_utf8("abcdef", 4), "abcd");
+  EXPECT_EQ(printable_utf8("ab\xc3\xa9", 3), "ab");
+}
+
 }  // namespace
 }  // namespace latchkey::audit
