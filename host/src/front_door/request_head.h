@@ -20,7 +20,7 @@ struct HeadCheck {
   // X-Forwarded-For, -Proto and -Host (lower-case names), each name's lines joined with ", " in
   // order (RFC 9110 §5.3). Pistache keeps only a name's first line, which for a proxy that adds
   // its own line (HAProxy) is the one the client wrote.
-  std::map<std::string, std::string> forwarded_headers;
+  std::map<std::string, std::string> forwarded_headers = {};
 
   bool ok() const { return status == 0; }
 };

@@ -22,7 +22,7 @@ struct CliContext {
   std::unique_ptr<store::Database> db;  // opened and migrated (when auto_migrate) by open_database
   // The changes the CLI makes are security events too: rows of auth_events (user agent
   // "latchkey-auth", no address). No host runs here, so no log line and no ABI event.
-  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<audit::AuditLog> audit = nullptr;
 };
 
 // Reads the host config (with ${NAME} substitution), finds the auth plugin's entry (named "auth",

@@ -50,7 +50,7 @@ struct AccessTokenRef {
   std::string session_id;
   std::string jti;
   int64_t expires_at = 0;
-  std::string user_id;  // the token's sub, for the audit log
+  std::string user_id = {};  // the token's sub, for the audit log
 };
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
