@@ -8,6 +8,8 @@
 #include "url_decode.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -273,7 +275,14 @@ int32_t record_metric(lk_host* host, metrics::Type type, lk_str name, lk_str hel
   metrics::Series* series = host->services->metrics.series(type, std::string_view(name.ptr, name.len),
                                                            std::string_view(help.ptr, help.len), pairs, &error);
   if (!series) {
-    log_line(LogLevel::warn, host->plugin_name, "metric refused: " + error);
+    // A plugin repeating a refused call on every request must not flood the log: one line a second.
+    static std::atomic<int64_t> last_log_ms{0};
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count();
+    int64_t last = last_log_ms.load();
+    if (now - last >= 1000 && last_log_ms.compare_exchange_strong(last, now)) {
+      log_line(LogLevel::warn, host->plugin_name, "metric refused (at most one line a second): " + error);
+    }
     return LK_ERR_INVALID_ARGUMENT;
   }
   switch (type) {
