@@ -23,6 +23,7 @@ std::string_view login_result_label(session::LoginOutcome outcome) {
     case session::LoginOutcome::email_not_confirmed: return "email_not_confirmed";
     case session::LoginOutcome::account_disabled: return "account_disabled";
     case session::LoginOutcome::rate_limited: return "rate_limited";
+    case session::LoginOutcome::mfa_required: return "mfa_required";
   }
   return "invalid_credentials";
 }
@@ -76,6 +77,8 @@ void login(PluginState& state, Exchange& exchange) {
   switch (result.outcome) {
     case session::LoginOutcome::ok:
       return respond_tokens(state, exchange, *result.tokens);
+    case session::LoginOutcome::mfa_required:
+      return respond_second_factor(exchange, *result.second_factor);
     case session::LoginOutcome::invalid_credentials:
       return exchange.respond_json(401, error_body("invalid_credentials", "wrong email or password"));
     case session::LoginOutcome::email_not_confirmed:

@@ -51,7 +51,7 @@ void sign_in(PluginState& state, Exchange& exchange) {
   const google::SignInResult account = accounts.sign_in(verified.identity);
   switch (account.outcome) {
     case google::SignInOutcome::ok:
-      return respond_tokens(state, exchange, state.sessions->start_session(*account.user, "google.signed_in"));
+      return respond_sign_in(state, exchange, state.sessions->sign_in(*account.user, {"ext"}, "google.signed_in"));
     case google::SignInOutcome::invalid_credential:
       return invalid_credential(exchange);
     case google::SignInOutcome::account_disabled:

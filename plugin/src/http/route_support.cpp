@@ -5,6 +5,9 @@
 #include "http/cookies.h"
 #include "password/encoding.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <chrono>
 
 namespace latchkey::http {
@@ -83,6 +86,30 @@ void respond_tokens(const PluginState& state, Exchange& exchange, const session:
     exchange.add_set_cookie(set_cookie(cookies, cookies.refresh_name, *tokens.refresh_token, state.config.routes.prefix,
                                        std::max<int64_t>(0, tokens.refresh_expires_at - now)));
   }
+}
+
+void respond_second_factor(Exchange& exchange, const session::SecondFactorChallenge& challenge) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  writer.StartObject();
+  writer.Key("mfaRequired");
+  writer.Bool(true);
+  writer.Key("mfaToken");
+  writer.String(challenge.mfa_token.data(), static_cast<rapidjson::SizeType>(challenge.mfa_token.size()));
+  writer.Key("methods");
+  writer.StartArray();
+  for (const std::string& method : challenge.methods) {
+    writer.String(method.data(), static_cast<rapidjson::SizeType>(method.size()));
+  }
+  writer.EndArray();
+  writer.EndObject();
+  exchange.respond_json(200, std::string_view(out.GetString(), out.GetSize()));
+  exchange.set_header("Cache-Control", "no-store");
+}
+
+void respond_sign_in(const PluginState& state, Exchange& exchange, const session::SignIn& signed_in) {
+  if (signed_in.second_factor) return respond_second_factor(exchange, *signed_in.second_factor);
+  respond_tokens(state, exchange, *signed_in.tokens);
 }
 
 void clear_session_cookies(const PluginState& state, Exchange& exchange) {

@@ -62,6 +62,11 @@ std::optional<rapidjson::Document> json_body(Exchange& exchange);
 void respond_tokens(const PluginState& state, Exchange& exchange, const session::IssuedTokens& tokens);
 void clear_session_cookies(const PluginState& state, Exchange& exchange);
 
+// The answer to a first factor (CONTRACT §10): the tokens as respond_tokens does, or, when a second
+// factor is due, 200 {"mfaRequired":true,"mfaToken":…,"methods":[…]} without any cookie.
+void respond_sign_in(const PluginState& state, Exchange& exchange, const session::SignIn& signed_in);
+void respond_second_factor(Exchange& exchange, const session::SecondFactorChallenge& challenge);
+
 // A submitted password decoded per password.encoding; nullopt after answering 400.
 std::optional<std::string> decode_password_field(const PluginState& state, Exchange& exchange,
                                                  const std::string& submitted, const char* field);

@@ -58,6 +58,9 @@ bool read_claims(const rapidjson::Value& payload, AccessTokenClaims& claims) {
   const auto roles = payload.FindMember("roles");
   if (roles == payload.MemberEnd() || !read_strings(roles->value, claims.roles)) return false;
   if (payload.HasMember("nbf") && !payload["nbf"].IsInt64()) return false;
+  const auto amr = payload.FindMember("amr");
+  if (amr != payload.MemberEnd() && !read_strings(amr->value, claims.amr)) return false;
+  if (payload.HasMember("auth_time") && !read_time(payload, "auth_time", claims.auth_time)) return false;
   return read_nonempty_string(payload, "iss", claims.iss) &&
          read_nonempty_string(payload, "sub", claims.sub) &&
          read_string(payload, "email", claims.email) &&
@@ -91,6 +94,11 @@ IssuedAccessToken sign_access_token(const KeySet& keys, const AccessTokenSubject
   for (const std::string& role : subject.roles) write_string(writer, role);
   writer.EndArray();
   writer.Key("sid"); write_string(writer, subject.sid);
+  writer.Key("amr");
+  writer.StartArray();
+  for (const std::string& method : subject.amr) write_string(writer, method);
+  writer.EndArray();
+  writer.Key("auth_time"); writer.Int64(subject.auth_time);
   writer.Key("jti"); write_string(writer, issued.jti);
   writer.Key("iat"); writer.Int64(issued.iat);
   writer.Key("exp"); writer.Int64(issued.exp);

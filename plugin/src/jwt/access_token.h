@@ -20,6 +20,10 @@ struct AccessTokenSubject {
   std::string email;
   std::vector<std::string> roles;
   std::string sid;  // session id
+  // How and when the session authenticated (CONTRACT §10): RFC 8176 values such as {"pwd", "otp"}
+  // and epoch seconds; both signed as claims (amr, auth_time).
+  std::vector<std::string> amr = {};
+  std::int64_t auth_time = 0;
 };
 
 struct AccessTokenSettings {
@@ -70,6 +74,9 @@ struct AccessTokenClaims {
   std::string jti;
   std::int64_t iat = 0;
   std::int64_t exp = 0;
+  // Optional: tokens signed before issue 14 have neither (empty, 0). Wrong JSON types are refused.
+  std::vector<std::string> amr = {};
+  std::int64_t auth_time = 0;
 };
 
 struct VerifiedAccessToken {

@@ -3,6 +3,7 @@
 // a token used again within the grace window gets an access token only; later, it revokes the session.
 #include "session/session_service.h"
 
+#include "audit/client_context.h"
 #include "jwt/base64url.h"
 #include "store/denylist_store.h"
 #include "store/email.h"
@@ -41,8 +42,10 @@ std::chrono::milliseconds SessionService::now_ms() const {
 
 int64_t SessionService::now_seconds() const { return std::chrono::floor<std::chrono::seconds>(now_ms()).count(); }
 
-jwt::IssuedAccessToken SessionService::sign_access(const store::User& user, std::string_view session_id) const {
-  const jwt::AccessTokenSubject subject{user.id, user.email, user.roles, std::string(session_id)};
+jwt::IssuedAccessToken SessionService::sign_access(const store::User& user, std::string_view session_id,
+                                                   std::vector<std::string> amr, int64_t auth_time) const {
+  const jwt::AccessTokenSubject subject{user.id, user.email, user.roles, std::string(session_id), std::move(amr),
+                                        auth_time};
   const jwt::AccessTokenSettings settings{config_.tokens.issuer, config_.tokens.audience,
                                           std::chrono::seconds(config_.tokens.access_ttl_seconds)};
   return jwt::sign_access_token(keys_.current()->keys, subject, settings,
@@ -59,13 +62,21 @@ std::string SessionService::issue_refresh_token(std::string_view session_id, std
   return token;
 }
 
-IssuedTokens SessionService::start_session(const store::User& user, std::string_view event) {
+SignIn SessionService::sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event) {
+  // Issue 14's second factors hook in here: a user with one on gets a challenge instead.
+  return {start_session(user, event, std::move(amr)), std::nullopt};
+}
+
+IssuedTokens SessionService::start_session(const store::User& user, std::string_view event,
+                                           std::vector<std::string> amr) {
   audit::Pending events;
   IssuedTokens issued = db_.transaction([&] {
     const int64_t now = now_seconds();
-    const store::Session session =
-        store::SessionStore(db_).create(user.id, now, now + config_.tokens.session_max_seconds);
-    IssuedTokens tokens{user, session.id, sign_access(user, session.id), std::nullopt, 0};
+    const audit::Client& client = audit::current_client();
+    const store::Session session = store::SessionStore(db_).create(
+        user.id, now, now + config_.tokens.session_max_seconds,
+        store::SessionLogin{client.address, client.user_agent, amr, now});
+    IssuedTokens tokens{user, session.id, sign_access(user, session.id, std::move(amr), now), std::nullopt, 0};
     tokens.refresh_token = issue_refresh_token(session.id, std::nullopt, session.expires_at, tokens.refresh_expires_at);
     audit::write(audit_, events, event, user.id, session.id);
     return tokens;
@@ -79,7 +90,7 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
   // Counted before the hash, forgiven on success: guesses sent at once cannot all pass a check.
   if (auto wait = throttle_.count(account, client_address)) {
     audit::record(audit_, "login.rate_limited", {}, {}, audit::detail({{"retry_after_seconds", std::to_string(wait->count())}}));
-    return {LoginOutcome::rate_limited, std::nullopt, *wait};
+    return {LoginOutcome::rate_limited, std::nullopt, std::nullopt, *wait};
   }
   throttle::CountedAttempt attempt(throttle_, account, client_address);
   const std::optional<store::User> user = store::UserStore(db_).find_by_email(account);
@@ -90,22 +101,26 @@ LoginResult SessionService::login(std::string_view email, std::string_view passw
   if (!matches) {
     // The user when the account exists; never the address typed (it may be a password pasted there).
     audit::record(audit_, "login.failed", user ? user->id : "", {}, audit::detail({{"reason", "invalid_credentials"}}));
-    return {LoginOutcome::invalid_credentials, std::nullopt, {}};
+    return {LoginOutcome::invalid_credentials, std::nullopt, std::nullopt, {}};
   }
   throttle_.succeeded(account, client_address);
   // Only after a correct password may the answer tell more about the account.
   if (!user->active) {
     audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "account_disabled"}}));
-    return {LoginOutcome::account_disabled, std::nullopt, {}};
+    return {LoginOutcome::account_disabled, std::nullopt, std::nullopt, {}};
   }
   if (!user->confirmed_at) {
     audit::record(audit_, "login.failed", user->id, {}, audit::detail({{"reason", "email_not_confirmed"}}));
-    return {LoginOutcome::email_not_confirmed, std::nullopt, {}};
+    return {LoginOutcome::email_not_confirmed, std::nullopt, std::nullopt, {}};
   }
   if (hasher_.needs_rehash(*user->password_hash)) {
     store::UserStore(db_).set_password_hash(user->id, hasher_.hash(password));
   }
-  return {LoginOutcome::ok, start_session(*user), {}};
+  SignIn signed_in = sign_in(*user, {"pwd"}, "login.succeeded");
+  if (signed_in.second_factor) {
+    return {LoginOutcome::mfa_required, std::nullopt, std::move(signed_in.second_factor), {}};
+  }
+  return {LoginOutcome::ok, std::move(signed_in.tokens), std::nullopt, {}};
 }
 
 RefreshResult SessionService::refresh(std::string_view refresh_token) {
@@ -125,6 +140,10 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
     }
     const std::optional<store::User> user = store::UserStore(db_).find_by_id(consumed.user_id);
     if (!user || !user->active) return {RefreshOutcome::invalid, std::nullopt};
+    // A refreshed access token says how the session authenticated, as its first one did.
+    auto session_access = [&] {
+      return sign_access(*user, consumed.session_id, store::split_amr(consumed.session_amr), consumed.session_auth_time);
+    };
 
     if (consumed.outcome == store::ConsumeOutcome::already_used) {
       // No used_at means another transaction used it a moment ago (MySQL's snapshot cannot see when).
@@ -140,10 +159,9 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
       }
       if (now >= consumed.session_expires_at) return {RefreshOutcome::invalid, std::nullopt};
       // Two tabs refreshed at once: the loser gets an access token for the same session, no fork.
-      return {RefreshOutcome::grace, IssuedTokens{*user, consumed.session_id, sign_access(*user, consumed.session_id),
-                                                  std::nullopt, 0}};
+      return {RefreshOutcome::grace, IssuedTokens{*user, consumed.session_id, session_access(), std::nullopt, 0}};
     }
-    IssuedTokens tokens{*user, consumed.session_id, sign_access(*user, consumed.session_id), std::nullopt, 0};
+    IssuedTokens tokens{*user, consumed.session_id, session_access(), std::nullopt, 0};
     tokens.refresh_token =
         issue_refresh_token(consumed.session_id, token_hash, consumed.session_expires_at, tokens.refresh_expires_at);
     store::SessionStore(db_).touch(consumed.session_id, now);

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace latchkey::session {
 
@@ -30,12 +31,25 @@ struct IssuedTokens {
   int64_t refresh_expires_at = 0;            // epoch seconds; meaningful with refresh_token
 };
 
-enum class LoginOutcome { ok, invalid_credentials, email_not_confirmed, account_disabled, rate_limited };
+// A first factor passed and a second one is due (CONTRACT §10 "mfaRequired"): no session yet.
+struct SecondFactorChallenge {
+  std::string mfa_token;             // opaque, single use; stored hashed
+  std::vector<std::string> methods;  // e.g. {"totp", "recovery_code"}
+};
+
+// Where every first factor (password, Google, magic link) leads: a session, or a challenge.
+struct SignIn {
+  std::optional<IssuedTokens> tokens;
+  std::optional<SecondFactorChallenge> second_factor;
+};
+
+enum class LoginOutcome { ok, invalid_credentials, email_not_confirmed, account_disabled, rate_limited, mfa_required };
 
 struct LoginResult {
   LoginOutcome outcome = LoginOutcome::invalid_credentials;
-  std::optional<IssuedTokens> tokens;
-  std::chrono::seconds retry_after{0};  // with rate_limited
+  std::optional<IssuedTokens> tokens;                  // with ok
+  std::optional<SecondFactorChallenge> second_factor;  // with mfa_required
+  std::chrono::seconds retry_after{0};                 // with rate_limited
 };
 
 enum class RefreshOutcome { rotated, grace, invalid, reused };
@@ -68,9 +82,15 @@ class SessionService {
   void logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token);
   // Ends every session of the user.
   void logout_all(std::string_view user_id);
-  // A new session for a user already authenticated (password login, Google sign-in); event names
-  // it in the audit log ("login.succeeded", "google.signed_in").
-  IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded");
+  // The gate every first factor passes through: a user with a second factor on gets a challenge,
+  // anyone else a new session. amr names the first factor ({"pwd"}, {"ext"}, {"email"}); event
+  // names the sign-in in the audit log when the session starts.
+  SignIn sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event);
+  // A new session for a user already fully authenticated, recording the client address and
+  // User-Agent of the request (audit::current_client()), amr, and auth_time = now; event names it
+  // in the audit log ("login.succeeded", "google.signed_in").
+  IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded",
+                             std::vector<std::string> amr = {"pwd"});
 
   // Where the security events go (CONTRACT §9); none when never set.
   void set_audit(audit::AuditLog* log) { audit_ = log; }
@@ -80,7 +100,8 @@ class SessionService {
  private:
   std::chrono::milliseconds now_ms() const;  // since the epoch
   int64_t now_seconds() const;
-  jwt::IssuedAccessToken sign_access(const store::User& user, std::string_view session_id) const;
+  jwt::IssuedAccessToken sign_access(const store::User& user, std::string_view session_id,
+                                     std::vector<std::string> amr, int64_t auth_time) const;
   std::string issue_refresh_token(std::string_view session_id, std::optional<std::string> parent_hash,
                                   int64_t session_expires_at, int64_t& expires_at);
 

@@ -14,17 +14,19 @@ struct TokenRow {
 
 std::optional<TokenRow> read_token(soci::session& sql, const std::string& hash) {
     TokenRow row;
-    long long expires_at = 0, used_at_ms = 0, session_expires_at = 0, revoked_at = 0;
+    long long expires_at = 0, used_at_ms = 0, session_expires_at = 0, revoked_at = 0, auth_time = 0;
     soci::indicator used_ind = soci::i_ok, revoked_ind = soci::i_ok;
     // A host from before migration 003 writes used_at (seconds) alone.
     sql << "SELECT r.session_id, r.expires_at, COALESCE(r.used_at_ms, r.used_at * 1000), s.user_id, s.expires_at, "
-           "s.revoked_at FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = :hash",
+           "s.revoked_at, s.amr, s.auth_time FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
+           "WHERE r.token_hash = :hash",
         soci::into(row.result.session_id), soci::into(expires_at), soci::into(used_at_ms, used_ind),
         soci::into(row.result.user_id), soci::into(session_expires_at), soci::into(revoked_at, revoked_ind),
-        soci::use(hash);
+        soci::into(row.result.session_amr), soci::into(auth_time), soci::use(hash);
     if (!sql.got_data()) return std::nullopt;
     row.expires_at = expires_at;
     row.result.session_expires_at = session_expires_at;
+    row.result.session_auth_time = auth_time;
     if (used_ind == soci::i_ok) row.result.used_at = std::chrono::milliseconds(used_at_ms);
     row.session_revoked = revoked_ind == soci::i_ok;
     return row;
@@ -47,7 +49,9 @@ const std::string consume_returning =
     "AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL AND expires_at > :session_now) "
     "RETURNING session_id, "
     "(SELECT s.user_id FROM sessions s WHERE s.id = refresh_tokens.session_id), "
-    "(SELECT s.expires_at FROM sessions s WHERE s.id = refresh_tokens.session_id)";
+    "(SELECT s.expires_at FROM sessions s WHERE s.id = refresh_tokens.session_id), "
+    "(SELECT s.amr FROM sessions s WHERE s.id = refresh_tokens.session_id), "
+    "(SELECT s.auth_time FROM sessions s WHERE s.id = refresh_tokens.session_id)";
 
 }  // namespace
 
@@ -69,13 +73,14 @@ ConsumeResult RefreshTokenStore::consume(std::string_view token_hash, std::chron
     return db_.run([&](soci::session& sql) {
         if (db_.backend() != Backend::mysql) {
             ConsumeResult result;
-            long long session_expires_at = 0;
+            long long session_expires_at = 0, auth_time = 0;
             sql << consume_returning, soci::into(result.session_id), soci::into(result.user_id),
-                soci::into(session_expires_at), soci::use(at), soci::use(at_ms), soci::use(hash), soci::use(at),
-                soci::use(at);
+                soci::into(session_expires_at), soci::into(result.session_amr), soci::into(auth_time),
+                soci::use(at), soci::use(at_ms), soci::use(hash), soci::use(at), soci::use(at);
             if (sql.got_data()) {
                 result.outcome = ConsumeOutcome::consumed;
                 result.session_expires_at = session_expires_at;
+                result.session_auth_time = auth_time;
                 return result;
             }
             // Refused: one read says why. A row that now looks consumable is answered as a lost

@@ -33,6 +33,8 @@ struct ConsumeResult {
     std::string session_id;                // set unless unknown
     std::string user_id;                   // set unless unknown
     std::int64_t session_expires_at = 0;   // set unless unknown: caps the successor's expiry
+    std::string session_amr;               // set unless unknown: how the session authenticated (space-separated)
+    std::int64_t session_auth_time = 0;    // set unless unknown: when (epoch seconds)
     // Set for already_used, when known: epoch milliseconds, so that the grace window is exact.
     std::optional<std::chrono::milliseconds> used_at;
 };

@@ -7,15 +7,19 @@
 namespace latchkey::store {
 namespace {
 
-const std::string session_columns = "SELECT id, user_id, created_at, last_used_at, expires_at, revoked_at FROM sessions";
+const std::string session_columns =
+    "SELECT id, user_id, created_at, last_used_at, expires_at, revoked_at, client_address, user_agent, amr, auth_time "
+    "FROM sessions";
 
 std::vector<Session> select_sessions(soci::session& sql, const std::string& where, const std::string& value) {
     Session row;
-    long long created_at = 0, last_used_at = 0, expires_at = 0, revoked_at = 0;
+    std::string amr;
+    long long created_at = 0, last_used_at = 0, expires_at = 0, revoked_at = 0, auth_time = 0;
     soci::indicator revoked_ind = soci::i_ok;
     soci::statement st = (sql.prepare << session_columns + where, soci::into(row.id), soci::into(row.user_id),
                           soci::into(created_at), soci::into(last_used_at), soci::into(expires_at),
-                          soci::into(revoked_at, revoked_ind), soci::use(value));
+                          soci::into(revoked_at, revoked_ind), soci::into(row.client_address),
+                          soci::into(row.user_agent), soci::into(amr), soci::into(auth_time), soci::use(value));
     st.execute();
     std::vector<Session> sessions;
     while (st.fetch()) {
@@ -24,6 +28,8 @@ std::vector<Session> select_sessions(soci::session& sql, const std::string& wher
         s.last_used_at = last_used_at;
         s.expires_at = expires_at;
         s.revoked_at = nullable(revoked_at, revoked_ind);
+        s.amr = split_amr(amr);
+        s.auth_time = auth_time;
         sessions.push_back(std::move(s));
     }
     return sessions;
@@ -31,15 +37,51 @@ std::vector<Session> select_sessions(soci::session& sql, const std::string& wher
 
 }  // namespace
 
-Session SessionStore::create(std::string_view user_id, std::int64_t now, std::int64_t expires_at) {
-    Session session{new_id(), std::string(user_id), now, now, expires_at, std::nullopt};
-    const long long created = now, expires = expires_at;
+std::string join_amr(const std::vector<std::string>& amr) {
+    std::string joined;
+    for (const std::string& value : amr) {
+        if (!joined.empty()) joined += ' ';
+        joined += value;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_amr(std::string_view joined) {
+    std::vector<std::string> amr;
+    while (!joined.empty()) {
+        const size_t space = joined.find(' ');
+        if (space != 0) amr.emplace_back(joined.substr(0, space));
+        if (space == std::string_view::npos) break;
+        joined.remove_prefix(space + 1);
+    }
+    return amr;
+}
+
+Session SessionStore::create(std::string_view user_id, std::int64_t now, std::int64_t expires_at,
+                             const SessionLogin& login) {
+    Session session{new_id(), std::string(user_id), now, now, expires_at, std::nullopt,
+                    login.client_address, login.user_agent, login.amr, login.auth_time};
+    const long long created = now, expires = expires_at, auth_time = login.auth_time;
+    const std::string amr = join_amr(login.amr);
     db_.run([&](soci::session& sql) {
-        sql << "INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at) "
-               "VALUES (:id, :user_id, :created_at, :last_used_at, :expires_at)",
-            soci::use(session.id), soci::use(session.user_id), soci::use(created), soci::use(created), soci::use(expires);
+        sql << "INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, client_address, user_agent, "
+               "amr, auth_time) VALUES (:id, :user_id, :created_at, :last_used_at, :expires_at, :client_address, "
+               ":user_agent, :amr, :auth_time)",
+            soci::use(session.id), soci::use(session.user_id), soci::use(created), soci::use(created),
+            soci::use(expires), soci::use(session.client_address), soci::use(session.user_agent), soci::use(amr),
+            soci::use(auth_time);
     });
     return session;
+}
+
+bool SessionStore::set_authentication(std::string_view id, const std::vector<std::string>& amr,
+                                      std::int64_t auth_time) {
+    const std::string key(id), joined = join_amr(amr);
+    const long long at = auth_time;
+    return db_.run([&](soci::session& sql) {
+        return execute_once(sql, "UPDATE sessions SET amr = :amr, auth_time = :auth_time WHERE id = :id AND revoked_at IS NULL",
+                            soci::use(joined), soci::use(at), soci::use(key)) == 1;
+    });
 }
 
 std::optional<Session> SessionStore::find(std::string_view id) {

@@ -19,7 +19,24 @@ struct Session {
     std::int64_t last_used_at = 0;
     std::int64_t expires_at = 0;    // absolute: no refresh extends a session past it
     std::optional<std::int64_t> revoked_at;
+    // The login that started it (CONTRACT §10): where from, and how and when it authenticated.
+    std::string client_address;
+    std::string user_agent;
+    std::vector<std::string> amr;  // RFC 8176 values, e.g. {"pwd", "otp"}
+    std::int64_t auth_time = 0;    // epoch seconds; step-up moves it
 };
+
+// What a new session records of the login that starts it.
+struct SessionLogin {
+    std::string client_address;
+    std::string user_agent;
+    std::vector<std::string> amr;
+    std::int64_t auth_time = 0;
+};
+
+// amr as the sessions table keeps it: the values joined by single spaces, and back.
+std::string join_amr(const std::vector<std::string>& amr);
+std::vector<std::string> split_amr(std::string_view joined);
 
 struct RevokedSession {
     std::string id;
@@ -30,10 +47,12 @@ class SessionStore {
 public:
     explicit SessionStore(Database& db) : db_(db) {}
 
-    Session create(std::string_view user_id, std::int64_t now, std::int64_t expires_at);
+    Session create(std::string_view user_id, std::int64_t now, std::int64_t expires_at, const SessionLogin& login = {});
     std::optional<Session> find(std::string_view id);
     std::vector<Session> list_for_user(std::string_view user_id);  // newest first
     bool touch(std::string_view id, std::int64_t now);              // false: no such session
+    // Step-up: the session now authenticated with amr, at auth_time. False: no such live session.
+    bool set_authentication(std::string_view id, const std::vector<std::string>& amr, std::int64_t auth_time);
 
     // True when this call revoked it; false when unknown or already revoked.
     bool revoke(std::string_view id, std::int64_t now);

@@ -50,7 +50,7 @@ class JwtAccessToken : public ::testing::Test {
   KeySet keys_ = testing::must(KeySet::create(hs_, {testing::generated_key(Algorithm::EdDSA, "ed")}));
   AccessTokenCheck check_;
   AccessTokenSettings settings_{"latchkey", "latchkey-api", std::chrono::seconds(900)};
-  AccessTokenSubject alice_{"u-42", "alice@example.com", {"user", "admin"}, "sess-7"};
+  AccessTokenSubject alice_{"u-42", "alice@example.com", {"user", "admin"}, "sess-7", {"pwd", "otp"}, kNow - 60};
 };
 
 TEST_F(JwtAccessToken, SignedTokenVerifiesWithEveryClaim) {
@@ -67,7 +67,10 @@ TEST_F(JwtAccessToken, SignedTokenVerifiesWithEveryClaim) {
   EXPECT_EQ(c.jti, issued.jti);
   EXPECT_EQ(c.iat, kNow);
   EXPECT_EQ(c.exp, kNow + 900);
+  EXPECT_EQ(c.amr, (std::vector<std::string>{"pwd", "otp"}));
+  EXPECT_EQ(c.auth_time, kNow - 60);
   EXPECT_NE(verified.claims_json.find(R"("sub":"u-42")"), std::string::npos);
+  EXPECT_NE(verified.claims_json.find(R"("amr":["pwd","otp"])"), std::string::npos);
 }
 
 TEST_F(JwtAccessToken, HeaderHasAlgTypAtJwtAndKid) {
@@ -137,6 +140,22 @@ TEST_F(JwtAccessToken, RefusesRolesThatAreNotAnArrayOfStrings) {
   EXPECT_EQ(error_with("roles", R"(["user",1])"), AccessTokenError::bad_claims);
   EXPECT_EQ(error_with("roles", R"([["admin"]])"), AccessTokenError::bad_claims);
   EXPECT_EQ(error_with("roles", "[]"), AccessTokenError::none);
+}
+
+// Tokens signed before amr and auth_time existed still verify; present, they must have their types.
+TEST_F(JwtAccessToken, AmrAndAuthTimeAreOptionalButTyped) {
+  const VerifiedAccessToken without = verify(signed_claims());
+  ASSERT_EQ(without.error, AccessTokenError::none);
+  EXPECT_TRUE(without.claims.amr.empty());
+  EXPECT_EQ(without.claims.auth_time, 0);
+  EXPECT_EQ(error_with("amr", R"(["pwd","otp"])"), AccessTokenError::none);
+  EXPECT_EQ(error_with("auth_time", std::to_string(kNow)), AccessTokenError::none);
+  EXPECT_EQ(error_with("amr", R"("pwd")"), AccessTokenError::bad_claims);
+  claims_["amr"] = R"(["pwd"])";
+  EXPECT_EQ(error_with("amr", R"(["pwd",1])"), AccessTokenError::bad_claims);
+  claims_["amr"] = R"(["pwd"])";
+  EXPECT_EQ(error_with("auth_time", R"("1700000000")"), AccessTokenError::bad_claims);
+  EXPECT_EQ(error_with("auth_time", "1.5"), AccessTokenError::bad_claims);
 }
 
 TEST_F(JwtAccessToken, RefusesSidAndJtiOfWrongType) {

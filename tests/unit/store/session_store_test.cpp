@@ -32,6 +32,35 @@ TEST_P(Sessions, CreateFindAndTouch) {
     EXPECT_FALSE(sessions.find("unknown"));
 }
 
+TEST_P(Sessions, KeepsTheLoginItCameFromAndStepUpChangesHowItAuthenticated) {
+    SessionStore sessions(db());
+    const auto user = make_user(db(), "s-login@example.com");
+    const SessionLogin login{"192.0.2.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", {"pwd"}, 100};
+    const auto session = sessions.create(user, 100, 1000, login);
+    auto found = sessions.find(session.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->client_address, "192.0.2.7");
+    EXPECT_EQ(found->user_agent, login.user_agent);
+    EXPECT_EQ(found->amr, std::vector<std::string>({"pwd"}));
+    EXPECT_EQ(found->auth_time, 100);
+
+    EXPECT_TRUE(sessions.set_authentication(session.id, {"pwd", "otp"}, 160));
+    found = sessions.find(session.id);
+    EXPECT_EQ(found->amr, std::vector<std::string>({"pwd", "otp"}));
+    EXPECT_EQ(found->auth_time, 160);
+    EXPECT_FALSE(sessions.set_authentication("unknown", {"otp"}, 170));
+    ASSERT_TRUE(sessions.revoke(session.id, 180));
+    EXPECT_FALSE(sessions.set_authentication(session.id, {"pwd", "otp"}, 190));  // a revoked session stays ended
+}
+
+TEST(AmrColumn, JoinsAndSplitsOnSpaces) {
+    EXPECT_EQ(join_amr({"pwd", "otp"}), "pwd otp");
+    EXPECT_EQ(join_amr({}), "");
+    EXPECT_EQ(split_amr("pwd otp"), std::vector<std::string>({"pwd", "otp"}));
+    EXPECT_EQ(split_amr(""), std::vector<std::string>());
+    EXPECT_EQ(split_amr(" hwk  user "), std::vector<std::string>({"hwk", "user"}));
+}
+
 TEST_P(Sessions, RevokeEndsTheSessionOnce) {
     SessionStore sessions(db());
     const auto session = sessions.create(make_user(db(), "s2@example.com"), 100, 1000);
