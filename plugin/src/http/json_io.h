@@ -20,8 +20,8 @@ using FieldErrors = std::vector<std::pair<std::string, std::string>>;
 // {"error": code, "message": message[, "fields": {...}]}
 std::string error_body(std::string_view code, std::string_view message, const FieldErrors& fields = {});
 
-// {"user": {...}} with the field names of CONTRACT §3.
-std::string user_body(const store::User& user);
+// {"user": {...}} with the field names of CONTRACT §3, and "mfa" (§10) when given.
+std::string user_body(const store::User& user, const std::optional<session::UserMfa>& mfa = std::nullopt);
 
 // The token body of CONTRACT §3; times in milliseconds from now_ms.
 std::string token_body(const session::IssuedTokens& tokens, bool refresh_in_body, int64_t now_ms);

@@ -22,6 +22,12 @@
 
 namespace latchkey::session {
 
+// The second factors a user has on: the token body's user.mfa (CONTRACT §10).
+struct UserMfa {
+  bool totp = false;
+  int64_t passkeys = 0;  // passkeys arrive with the next issue
+};
+
 // What a successful login or refresh hands out.
 struct IssuedTokens {
   store::User user;
@@ -29,6 +35,7 @@ struct IssuedTokens {
   jwt::IssuedAccessToken access;
   std::optional<std::string> refresh_token;  // absent when a refresh inside the grace window did not rotate
   int64_t refresh_expires_at = 0;            // epoch seconds; meaningful with refresh_token
+  UserMfa mfa = {};
 };
 
 // A first factor passed and a second one is due (CONTRACT §10 "mfaRequired"): no session yet.
@@ -91,6 +98,10 @@ class SessionService {
   // in the audit log ("login.succeeded", "google.signed_in").
   IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded",
                              std::vector<std::string> amr = {"pwd"});
+  // Step-up: the live session's amr gains `factor` and auth_time becomes now; a new access token
+  // (no refresh token) says so. nullopt when the session is not the user's or no longer live.
+  std::optional<IssuedTokens> step_up(const store::User& user, std::string_view session_id, std::string_view factor);
+  UserMfa user_mfa(std::string_view user_id);
 
   // Where the security events go (CONTRACT §9); none when never set.
   void set_audit(audit::AuditLog* log) { audit_ = log; }
