@@ -96,7 +96,8 @@ export const everyKey = {
     confirm_token_ttl_seconds: 86400, reset_token_ttl_seconds: 3600, smtp_timeout_seconds: 10, resend_interval_seconds: 60,
   },
   google: { client_id: null, jwks: 'https://www.googleapis.com/oauth2/v3/certs' },
-  protect: [{ prefix: '/api/notes', roles: [] }],
+  mfa: { encryption_key: null, issuer: 'Latchkey' },
+  protect: [{ prefix: '/api/notes', roles: [], mfa: false }],
   csrf: { allowed_origins: [] },
 };
 

@@ -31,6 +31,7 @@ before(async () => {
     auth: {
       login_throttle: { max_failures_per_account: 3 },
       google: { client_id: GOOGLE_CLIENT, jwks: 'google-jwks.json' },
+      mfa: { encryption_key: 'schemas journey mfa key, 32 bytes or more' },
     },
     files: { 'google-jwks.json': JSON.stringify(googleJwks) },
   });
@@ -337,6 +338,73 @@ test('303 to email.confirm_redirect; 503 service_unavailable with Retry-After on
   } finally {
     await busy.stop();
   }
+});
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret at unix time `at`. */
+function totp(secret, at) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/** Now, at least two seconds away from either end of its 30 s step (waits when it is not). */
+async function insideAStep() {
+  for (;;) {
+    const ms = Date.now() % 30000;
+    if (ms >= 2000 && ms <= 27000) return Math.floor(Date.now() / 1000);
+    await sleep(ms < 2000 ? 2000 - ms : 32000 - ms);
+  }
+}
+
+test('TOTP: setup, enable, the mfaRequired login, verify, step-up, recovery codes, disable', async () => {
+  const email = newEmail('mfa');
+  await registerAndConfirm(email);
+  const before = await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, status: 200 });
+  const auth = bearer(before.body.accessToken);
+  assert.equal(before.body.user.mfa.totp, false);
+  await expect('POST', `${P}/mfa/totp/setup`, { status: 401, error: 'invalid_token' });
+  await expect('POST', `${P}/mfa/totp/enable`, { json: { code: '123456', password: PASSWORD }, headers: auth, status: 409, error: 'mfa_not_set_up' });
+  const setup = await expect('POST', `${P}/mfa/totp/setup`, { headers: auth, status: 200 });
+  const { secret } = setup.body;
+  const now = await insideAStep();
+  const wrong = totp(secret, now) === '000000' ? '000001' : '000000';
+  await expect('POST', `${P}/mfa/totp/enable`, { json: { code: wrong, password: PASSWORD }, headers: auth, status: 400, error: 'invalid_code' });
+  await expect('POST', `${P}/mfa/totp/enable`, { json: { code: '12a', password: PASSWORD }, conforming: false, headers: auth, status: 400, error: 'invalid_request' });
+  await expect('POST', `${P}/mfa/totp/enable`, { json: { code: totp(secret, now - 30), password: 'wrong password!' }, headers: auth, status: 401, error: 'invalid_credentials' });
+  const enabled = await expect('POST', `${P}/mfa/totp/enable`, { json: { code: totp(secret, now - 30), password: PASSWORD }, headers: auth, status: 200 });
+  assert.equal(enabled.body.recoveryCodes.length, 10);
+  await expect('POST', `${P}/mfa/totp/setup`, { headers: auth, status: 409, error: 'mfa_already_enabled' });
+
+  const first = await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, status: 200 });
+  assert.equal(first.body.mfaRequired, true);
+  assert.equal(first.headers['set-cookie'], undefined);
+  const { mfaToken } = first.body;
+  await expect('POST', `${P}/mfa/verify`, { json: { mfaToken, code: '12' }, conforming: false, status: 400, error: 'invalid_request' });
+  await expect('POST', `${P}/mfa/verify`, { json: { mfaToken: 'not-a-real-token', code: totp(secret, now) }, status: 401, error: 'invalid_mfa_token' });
+  const signedIn = await expect('POST', `${P}/mfa/verify`, { json: { mfaToken, code: totp(secret, now) }, status: 200 });
+  assert.equal(signedIn.body.user.mfa.totp, true);
+  const again = await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, status: 200 });
+  await expect('POST', `${P}/mfa/verify`, { json: { mfaToken: again.body.mfaToken, code: totp(secret, now) }, status: 401, error: 'invalid_code' });
+
+  await expect('POST', `${P}/mfa/step-up`, { json: { code: totp(secret, now + 30) }, status: 401, error: 'invalid_token' });
+  await expect('POST', `${P}/mfa/step-up`, { json: { code: 7 }, conforming: false, headers: auth, status: 400, error: 'invalid_request' });
+  await expect('POST', `${P}/mfa/step-up`, { json: { code: totp(secret, now + 30) }, headers: auth, status: 200 });
+  await expect('POST', `${P}/mfa/step-up`, { json: { code: totp(secret, now + 30) }, headers: auth, status: 401, error: 'invalid_code' });
+
+  const [code0, code1] = enabled.body.recoveryCodes;
+  await expect('POST', `${P}/mfa/verify`, { json: { mfaToken: again.body.mfaToken, recoveryCode: code0 }, status: 200 });
+  await expect('POST', `${P}/mfa/totp/disable`, { json: { password: 'wrong password!', recoveryCode: code1 }, headers: auth, status: 401, error: 'invalid_credentials' });
+  await expect('POST', `${P}/mfa/totp/disable`, { json: { password: PASSWORD, recoveryCode: code0 }, headers: auth, status: 401, error: 'invalid_code' });
+  await expect('POST', `${P}/mfa/totp/disable`, { json: { password: PASSWORD }, conforming: false, headers: auth, status: 400, error: 'invalid_request' });
+  await expect('POST', `${P}/mfa/totp/disable`, { json: { password: PASSWORD, recoveryCode: code1 }, headers: auth, status: 204 });
+  await expect('POST', `${P}/mfa/totp/disable`, { json: { password: PASSWORD, recoveryCode: code1 }, headers: auth, status: 409, error: 'mfa_not_enabled' });
+  await expect('POST', `${P}/mfa/step-up`, { json: { code: totp(secret, now) }, headers: auth, status: 409, error: 'mfa_not_enabled' });
 });
 
 test('every route of the document was called and checked', async () => {

@@ -227,7 +227,7 @@ void read_mfa(JsonReader reader, AuthConfig& config) {
   MfaConfig& mfa = config.mfa;
   reader.read("encryption_key", mfa.encryption_key);
   reader.read("issuer", mfa.issuer);
-  if (mfa.issuer.empty() || mfa.issuer.size() > 100) reader.error("issuer", "must be 1 to 100 bytes");
+  if (mfa.issuer.empty()) reader.error("issuer", "must not be empty");
   if (!mfa.encryption_key) return;
   if (config.tokens.key_encryption_key) {
     reader.error("encryption_key", "is not used: TOTP secrets are encrypted under tokens.key_encryption_key");

@@ -206,13 +206,13 @@ void step_up(PluginState& state, Exchange& exchange) {
 }  // namespace
 
 int32_t register_mfa_routes(PluginState& state) {
-  const std::string prefix = state.config.routes.prefix + "/mfa";
+  const std::string& prefix = state.config.routes.prefix;
   return add_routes(state, {
-                                {"POST", prefix + "/totp/setup", LK_AUTH_REQUIRED, guarded<setup>},
-                                {"POST", prefix + "/totp/enable", LK_AUTH_REQUIRED, hash_queued<enable>},
-                                {"POST", prefix + "/totp/disable", LK_AUTH_REQUIRED, hash_queued<disable>},
-                                {"POST", prefix + "/verify", LK_AUTH_PUBLIC, guarded<verify>},
-                                {"POST", prefix + "/step-up", LK_AUTH_REQUIRED, guarded<step_up>},
+                                {"POST", prefix + "/mfa/totp/setup", LK_AUTH_REQUIRED, guarded<setup>},
+                                {"POST", prefix + "/mfa/totp/enable", LK_AUTH_REQUIRED, hash_queued<enable>},
+                                {"POST", prefix + "/mfa/totp/disable", LK_AUTH_REQUIRED, hash_queued<disable>},
+                                {"POST", prefix + "/mfa/verify", LK_AUTH_PUBLIC, guarded<verify>},
+                                {"POST", prefix + "/mfa/step-up", LK_AUTH_REQUIRED, guarded<step_up>},
                             });
 }
 
