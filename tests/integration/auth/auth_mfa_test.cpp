@@ -11,7 +11,6 @@
 #include "store/database_url.h"
 #include "store/totp_factor_store.h"
 
-#include <thread>
 
 namespace latchkey::test::auth {
 namespace {
@@ -21,20 +20,7 @@ using test::reference_totp;
 
 const std::string kMfaPatch = R"({"mfa": {"encryption_key": "integration mfa key, 32 bytes or more"}})";
 
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// Waits until now is at least two seconds from either end of its 30 s step, so that the host and
-// the test agree on the step; returns now.
-int64_t inside_a_step() {
-  for (;;) {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count() % 30000;
-    if (ms >= 2000 && ms <= 27000) return unix_now();
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms < 2000 ? 2000 - ms : 32000 - ms));
-  }
-}
+int64_t inside_a_step() { return test::unix_now_inside_a_step(); }
 
 struct Enrolled {
   std::vector<uint8_t> key;

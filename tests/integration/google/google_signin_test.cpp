@@ -3,6 +3,7 @@
 // (or reads it from a file) exactly as it would Google's.
 #include "auth_test_support.h"
 #include "jwks_server.h"
+#include "reference_totp.h"  // tests/unit/mfa
 
 #include <botan/pkcs8.h>
 #include <botan/rsa.h>
@@ -198,6 +199,45 @@ TEST_F(GoogleSignIn, LinksAPasswordAccountOnlyWhenTheEmailIsVerified) {
   ASSERT_EQ(linked.status, 200) << linked.body;
   EXPECT_EQ(user_id_of(linked), password_user);
   login_ok("ann@example.com");  // the password still works for a confirmed account
+}
+
+// CONTRACT §10: Google is a first factor like a password; a user with TOTP on gets mfaRequired and
+// no cookie, then mfa/verify starts the session with amr ["ext","otp"].
+TEST_F(GoogleSignIn, AUserWithTotpIsAskedForTheCode) {
+  start_host(R"({"google": {"client_id": ")" + kClientId + R"(", "jwks": ")" + server->url() +
+             R"("}, "mfa": {"encryption_key": "integration mfa key, 32 bytes or more"}})");
+  add_user("ann@example.com");
+  const std::string access = access_token_of(login_ok("ann@example.com"));
+  const HttpResult setup = http.post(auth_url("/mfa/totp/setup"), "", bearer(access));
+  ASSERT_EQ(setup.status, 200) << setup.body;
+  const auto key = test::key_of_base32(string_member(parse_json(setup.body), "secret"));
+  const int64_t now = test::unix_now_inside_a_step();
+  const HttpResult enabled = http.post(auth_url("/mfa/totp/enable"),
+                                       R"({"code":")" + test::reference_totp(key, now - 30) + R"(","password":")" +
+                                           kPassword + "\"}",
+                                       json_with(bearer(access)));
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+
+  const HttpResult first = post_credential(sign({}));
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_TRUE(set_cookies(first).empty());
+  const auto challenge = parse_json(first.body);
+  ASSERT_TRUE(challenge.HasMember("mfaRequired")) << first.body;
+  EXPECT_FALSE(challenge.HasMember("accessToken"));
+  const HttpResult verified = http.post(auth_url("/mfa/verify"),
+                                        R"({"mfaToken":")" + string_member(challenge, "mfaToken") + R"(","code":")" +
+                                            test::reference_totp(key, now) + "\"}",
+                                        kJson);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  const auto claims = jwt_claims(access_token_of(verified));
+  ASSERT_EQ(claims["amr"].Size(), 2u);
+  EXPECT_EQ(std::string(claims["amr"][0].GetString()), "ext");
+  EXPECT_EQ(std::string(claims["amr"][1].GetString()), "otp");
+  // The sign-in is audited once, when the session started.
+  const ExitResult audit = cli({"audit", "--user", "ann@example.com"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_NE(audit.out.find("\tgoogle.signed_in\t"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("\tmfa.enabled\t"), std::string::npos) << audit.out;
 }
 
 TEST_F(GoogleSignIn, UnverifiedEmailCreatesNoAccount) {

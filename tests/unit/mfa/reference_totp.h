@@ -6,9 +6,11 @@
 #include <botan/base32.h>
 #include <botan/mac.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace latchkey::test {
@@ -35,6 +37,17 @@ inline std::string reference_hotp(const std::vector<uint8_t>& key, uint64_t coun
 
 inline std::string reference_totp(const std::vector<uint8_t>& key, int64_t unix_time, int digits = 6) {
   return reference_hotp(key, static_cast<uint64_t>(unix_time / 30), digits);
+}
+
+// Now (unix seconds), at least two seconds from either end of its 30 s step: waits when it is
+// not, so that a host process (whose clock a test cannot move) and the test agree on the step.
+inline int64_t unix_now_inside_a_step() {
+  for (;;) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count() % 30000;
+    if (ms >= 2000 && ms <= 27000) return std::chrono::duration_cast<std::chrono::seconds>(now).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms < 2000 ? 2000 - ms : 32000 - ms));
+  }
 }
 
 // The key of an otpauth secret (base32, maybe without padding).
