@@ -64,6 +64,11 @@ MfaResult MfaService::throttled(const store::User& user, std::string_view client
   return result;
 }
 
+bool MfaService::password_matches(const store::User& user, std::string_view password) const {
+  // A user without a password (Google only) pays one hash too, and never matches.
+  return user.password_hash ? hasher_.verify(password, *user.password_hash) : hasher_.verify_dummy(password);
+}
+
 bool MfaService::use_factor(const std::string& user_id, const SecondFactor& factor, int64_t now) {
   if (factor.kind == SecondFactor::Kind::recovery_code) {
     return store::RecoveryCodeStore(db_).consume(user_id, recovery_code_hash(factor.value), now);
@@ -106,9 +111,7 @@ MfaResult MfaService::enable(const store::User& user, std::string_view code, std
   if (!stored) return outcome(MfaOutcome::not_set_up);
   if (stored->enabled_at) return outcome(MfaOutcome::already_enabled);
   return throttled(user, client_address, "enable", [&] {
-    const bool password_ok =
-        user.password_hash ? hasher_.verify(password, *user.password_hash) : hasher_.verify_dummy(password);
-    if (!password_ok) return outcome(MfaOutcome::invalid_credentials);
+    if (!password_matches(user, password)) return outcome(MfaOutcome::invalid_credentials);
     const int64_t now = now_seconds();
     const auto step = pending_step(user, code, now);
     if (!step) return outcome(MfaOutcome::invalid_code);
@@ -137,9 +140,7 @@ MfaResult MfaService::disable(const store::User& user, std::string_view password
                               std::string_view client_address) {
   if (!store::TotpFactorStore(db_).is_enabled(user.id)) return outcome(MfaOutcome::not_enabled);
   return throttled(user, client_address, "disable", [&] {
-    const bool password_ok =
-        user.password_hash ? hasher_.verify(password, *user.password_hash) : hasher_.verify_dummy(password);
-    if (!password_ok) return outcome(MfaOutcome::invalid_credentials);
+    if (!password_matches(user, password)) return outcome(MfaOutcome::invalid_credentials);
     audit::Pending events;
     try {
       db_.transaction([&] {

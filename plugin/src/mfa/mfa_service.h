@@ -83,6 +83,7 @@ class MfaService {
   // records mfa.failed for a wrong code or password.
   template <class Check>
   MfaResult throttled(const store::User& user, std::string_view client_address, std::string_view action, Check check);
+  bool password_matches(const store::User& user, std::string_view password) const;
   // True when the factor is right and now used up (the TOTP step recorded, the recovery code spent).
   bool use_factor(const std::string& user_id, const SecondFactor& factor, int64_t now);
   std::optional<int64_t> pending_step(const store::User& user, std::string_view code, int64_t now);

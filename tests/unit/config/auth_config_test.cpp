@@ -472,3 +472,42 @@ TEST(AuthConfigAudit, GivenValuesAndBadOnesAtTheirPointers) {
 
 }  // namespace
 }  // namespace latchkey::config
+
+namespace latchkey::config {
+namespace {
+
+// --- mfa (CONTRACT §10) ---
+
+TEST(AuthConfigMfa, DefaultsAreNoKeyAndTheIssuerLatchkey) {
+  const AuthConfig c = expect_ok("{" + kSecretJson + "}");
+  EXPECT_FALSE(c.mfa.encryption_key);
+  EXPECT_EQ(c.mfa.issuer, "Latchkey");
+}
+
+TEST(AuthConfigMfa, AKeyOfAtLeast32BytesAndAnIssuer) {
+  const std::string key(32, 'k');
+  const AuthConfig c = expect_ok(R"({"mfa": {"encryption_key": ")" + key + R"(", "issuer": "Acme"}, )" + kSecretJson + "}");
+  EXPECT_EQ(c.mfa.encryption_key, key);
+  EXPECT_EQ(c.mfa.issuer, "Acme");
+  expect_error(R"({"mfa": {"encryption_key": ")" + std::string(31, 'k') + R"("}, )" + kSecretJson + "}", "/mfa/encryption_key");
+  expect_error(R"({"mfa": {"issuer": ""}, )" + kSecretJson + "}", "/mfa/issuer");
+  expect_error(R"({"mfa": {"bogus": 1}, )" + kSecretJson + "}", "/mfa/bogus");
+}
+
+TEST(AuthConfigMfa, TheKeyIsRefusedWhenTheTokensKeyEncryptsTheSecrets) {
+  expect_error(R"({"tokens": {"keys": "database", "key_encryption_key": ")" + kEncryptionKey +
+                   R"("}, "mfa": {"encryption_key": ")" + std::string(32, 'k') + R"("}})",
+               "/mfa/encryption_key");
+}
+
+TEST(AuthConfigMfa, ProtectRulesMayRequireASecondFactor) {
+  const AuthConfig c = expect_ok(R"({"protect": [{"prefix": "/api/admin", "roles": ["admin"], "mfa": true},
+                                                 {"prefix": "/api/notes"}], )" + kSecretJson + "}");
+  ASSERT_EQ(c.protect.size(), 2u);
+  EXPECT_TRUE(c.protect[0].mfa);
+  EXPECT_FALSE(c.protect[1].mfa);
+  expect_error(R"({"protect": [{"prefix": "/api/admin", "mfa": "yes"}], )" + kSecretJson + "}", "/protect/0/mfa");
+}
+
+}  // namespace
+}  // namespace latchkey::config

@@ -133,9 +133,20 @@ TEST(JsonIoTokenBody, GraceAnswerHasNoRefreshFields) {
 TEST(JsonIoTokenBody, ExactFieldNamesAndOrder) {
   EXPECT_EQ(token_body(tokens(true), true, kNowMs),
             R"({"user":{"id":"0123456789abcdef0123456789abcdef","email":"alice@example.com","emailConfirmed":true,)"
-            R"("roles":["admin","user"],"active":true,"createdAt":"2026-11-22T10:00:00Z"},)"
+            R"("roles":["admin","user"],"active":true,"createdAt":"2026-11-22T10:00:00Z",)"
+            R"("mfa":{"totp":false,"passkeys":0}},)"
             R"("accessToken":"header.payload.signature","expiresIn":899990,)"
             R"("refreshToken":"opaque-refresh","refreshTokenExpiresIn":604799990})");
+}
+
+TEST(JsonIoTokenBody, UserSaysWhichSecondFactorsAreOn) {
+  auto with_totp = tokens(true);
+  with_totp.mfa.totp = true;
+  const auto d = parse(token_body(with_totp, false, kNowMs));
+  EXPECT_TRUE(d["user"]["mfa"]["totp"].GetBool());
+  EXPECT_EQ(d["user"]["mfa"]["passkeys"].GetInt(), 0);
+  EXPECT_FALSE(parse(user_body(with_totp.user))["user"].HasMember("mfa")) << "user_body: only when given";
+  EXPECT_TRUE(parse(user_body(with_totp.user, session::UserMfa{true, 0}))["user"]["mfa"]["totp"].GetBool());
 }
 
 TEST(JsonIoTokenBody, PastExpiryIsZeroNotNegative) {

@@ -74,6 +74,8 @@ class MfaServiceTest : public StoreTest {
     return {key, enabled.recovery_codes};
   }
 
+  static std::string another_code(const std::string& code) { return code == "111111" ? "222222" : "111111"; }
+
   SecondFactor totp(const std::vector<uint8_t>& key, int64_t at) {
     return {SecondFactor::Kind::totp, test::reference_totp(key, at)};
   }
@@ -223,7 +225,7 @@ TEST_P(MfaServiceTest, AWrongCodeLeavesTheChallengeUsable) {
   advance(30s);
   const std::string token = challenge(user);
   const std::string right = test::reference_totp(key, now());
-  const std::string wrong = right == "111111" ? "222222" : "111111";
+  const std::string wrong = another_code(right);
   EXPECT_EQ(service_->verify(token, {SecondFactor::Kind::totp, wrong}, "a").outcome, MfaOutcome::invalid_code);
   EXPECT_EQ(service_->verify(token, {SecondFactor::Kind::totp, right}, "a").outcome, MfaOutcome::ok);
 }
@@ -306,7 +308,7 @@ TEST_P(MfaServiceTest, WrongCodesAreThrottledPerAccount) {
   advance(30s);
   const std::string token = challenge(user);
   const std::string right = test::reference_totp(key, now());
-  const std::string wrong = right == "111111" ? "222222" : "111111";
+  const std::string wrong = another_code(right);
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(service_->verify(token, {SecondFactor::Kind::totp, wrong}, "10.0.0." + std::to_string(i)).outcome,
               MfaOutcome::invalid_code);
