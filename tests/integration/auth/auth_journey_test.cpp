@@ -31,7 +31,12 @@ TEST_P(AuthJourney, LoginMeRefreshLogoutFollowTheContract) {
   ASSERT_TRUE(body.IsObject()) << login_result.body;
   EXPECT_EQ(member_names(body), (std::set<std::string>{"user", "accessToken", "expiresIn", "refreshTokenExpiresIn"}));
   const rapidjson::Value& user = body["user"];
-  EXPECT_EQ(member_names(user), (std::set<std::string>{"id", "email", "emailConfirmed", "roles", "active", "createdAt"}));
+  EXPECT_EQ(member_names(user), (std::set<std::string>{"id", "email", "emailConfirmed", "roles", "active", "createdAt", "mfa"}));
+  // CONTRACT §10: which second factors are on.
+  ASSERT_TRUE(user["mfa"].IsObject());
+  EXPECT_EQ(member_names(user["mfa"]), (std::set<std::string>{"totp", "passkeys"}));
+  EXPECT_FALSE(user["mfa"]["totp"].GetBool());
+  EXPECT_EQ(user["mfa"]["passkeys"].GetInt(), 0);
   ASSERT_TRUE(user["id"].IsString());
   const std::string user_id = user["id"].GetString();
   EXPECT_FALSE(user_id.empty());
