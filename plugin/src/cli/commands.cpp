@@ -137,7 +137,9 @@ void sessions_revoke(CliContext& context, const std::string& email) {
 
 void sessions_list(CliContext& context, const std::string& email) {
   const store::User user = find_user(context, email);
-  const std::vector<store::Session> live = store::SessionStore(*context.db).list_live_for_user(user.id, now_seconds());
+  const std::vector<store::Session> live = store::SessionStore(*context.db)
+                                               .list_live_for_user(user.id, now_seconds(),
+                                                                   context.config.tokens.refresh_ttl_seconds);
   std::cout << "id\tcreated\tlast_used\tip\tdevice\tamr\n";
   for (const store::Session& session : live) {
     std::cout << session.id << "\t" << audit::format_time(session.created_at * 1000) << "\t"

@@ -14,7 +14,8 @@ const char* const kByUser = R"({"by":"user"})";
 std::vector<ListedSession> SessionService::list_sessions(std::string_view user_id,
                                                          std::string_view current_session_id) {
   std::vector<ListedSession> listed;
-  for (store::Session& session : store::SessionStore(db_).list_live_for_user(user_id, now_seconds())) {
+  const int64_t idle = config_.tokens.refresh_ttl_seconds;
+  for (store::Session& session : store::SessionStore(db_).list_live_for_user(user_id, now_seconds(), idle)) {
     const bool current = session.id == current_session_id;
     std::string device = device_name(session.user_agent);
     listed.push_back({std::move(session), std::move(device), current});
@@ -43,7 +44,8 @@ int64_t SessionService::logout_others(std::string_view user_id, std::string_view
   db_.transaction([&] {
     const int64_t now = now_seconds();
     // One by one, so that each event names a session this call really ended (a session another
-    // request ends meanwhile is its event, not ours).
+    // request ends meanwhile is its event, not ours). Idle ones too: nothing is left that could
+    // still sign in.
     for (const store::Session& session : sessions.list_live_for_user(user_id, now)) {
       if (session.id == current_session_id || !sessions.revoke_for_user(session.id, user_id, now)) continue;
       audit::write(audit_, events, "session.revoked", user_id, session.id, kByUser);

@@ -103,14 +103,16 @@ std::vector<Session> SessionStore::list_for_user(std::string_view user_id) {
     });
 }
 
-std::vector<Session> SessionStore::list_live_for_user(std::string_view user_id, std::int64_t now) {
+std::vector<Session> SessionStore::list_live_for_user(std::string_view user_id, std::int64_t now,
+                                                      std::optional<std::int64_t> idle_seconds) {
     const std::string key(user_id);
     const long long at = now;
+    const long long used_after = idle_seconds && *idle_seconds < now ? now - *idle_seconds : -1;
     return db_.run([&](soci::session& sql) {
         return select_sessions(sql,
                                " WHERE user_id = :user_id AND revoked_at IS NULL AND expires_at > :now "
-                               "ORDER BY created_at DESC, id",
-                               soci::use(key), soci::use(at));
+                               "AND last_used_at > :used_after ORDER BY created_at DESC, id",
+                               soci::use(key), soci::use(at), soci::use(used_after));
     });
 }
 

@@ -51,7 +51,10 @@ public:
     std::optional<Session> find(std::string_view id);
     std::vector<Session> list_for_user(std::string_view user_id);  // newest first
     // Neither revoked nor expired at `now`, newest first: what the owner's sessions list shows.
-    std::vector<Session> list_live_for_user(std::string_view user_id, std::int64_t now);
+    // With idle_seconds (the refresh token lifetime), a session last used (login or rotation) that
+    // long ago is over too: its refresh token has expired.
+    std::vector<Session> list_live_for_user(std::string_view user_id, std::int64_t now,
+                                            std::optional<std::int64_t> idle_seconds = std::nullopt);
     bool touch(std::string_view id, std::int64_t now);              // false: no such session
     // Step-up: the session now authenticated with amr, at auth_time. False: no such live session.
     bool set_authentication(std::string_view id, const std::vector<std::string>& amr, std::int64_t auth_time);

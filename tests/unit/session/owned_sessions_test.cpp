@@ -1,6 +1,7 @@
 // SessionService's own-sessions part (owned_sessions.cpp) on a temp SQLite database with a clock the
-// test moves: the list (live only, newest first, current marked, device named), revoking one (the
-// caller's only), logging out the others; each ended session audited and out of the revocation cache.
+// test moves: the list (live only, idle ones out, newest first, current marked, device named),
+// revoking one (the caller's only), logging out the others; each ended session audited and out of
+// the revocation cache.
 #include "audit/audit_log.h"
 #include "audit/client_context.h"
 #include "session/session_service.h"
@@ -28,6 +29,7 @@ config::AuthConfig test_config() {
   config::AuthConfig c;
   c.tokens.secret = "0123456789abcdef0123456789abcdef";
   c.tokens.session_max_seconds = 7200;
+  c.tokens.refresh_ttl_seconds = 3600;
   return c;
 }
 
@@ -104,6 +106,20 @@ TEST_F(OwnedSessions, ListsLiveSessionsNewestFirstWithDeviceAndCurrent) {
   // Past its absolute end a session is no longer listed.
   now_ += std::chrono::seconds(config_.tokens.session_max_seconds);
   EXPECT_TRUE(service_.list_sessions(alice_, laptop.session_id).empty());
+}
+
+TEST_F(OwnedSessions, ASessionWhoseRefreshTokenWentIdleIsNotListed) {
+  const IssuedTokens idle = sign_in(alice_, "10.0.0.1", kFirefox);
+  const IssuedTokens used = sign_in(alice_, "10.0.0.2", kIphone);
+  now_ += 1800s;
+  const RefreshResult refreshed = service_.refresh(*used.refresh_token);
+  ASSERT_EQ(refreshed.outcome, RefreshOutcome::rotated);
+  now_ += 1799s;  // the idle one was last used 3600 s ago: its refresh token has just expired
+  EXPECT_EQ(service_.refresh(*idle.refresh_token).outcome, RefreshOutcome::invalid);
+  const std::vector<ListedSession> listed = service_.list_sessions(alice_, used.session_id);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].session.id, used.session_id);
+  EXPECT_GT(listed[0].session.last_used_at, listed[0].session.created_at);
 }
 
 TEST_F(OwnedSessions, RevokingOneEndsItAndForgetsItInTheCache) {

@@ -106,6 +106,13 @@ TEST_P(Sessions, ListLiveShowsTheUsersUnrevokedUnexpiredSessionsNewestFirst) {
     for (const Session& s : sessions.list_live_for_user(user, 400)) ids.push_back(s.id);
     EXPECT_EQ(ids, std::vector<std::string>({newer.id, older.id}));
     EXPECT_EQ(sessions.list_live_for_user(user, 399).size(), 3u) << expired.id << " is live until 400";
+    // With an idle limit, a session not used for that long is over; a refresh (touch) brings it back.
+    EXPECT_EQ(sessions.list_live_for_user(user, 400, 250).size(), 1u);
+    ASSERT_TRUE(sessions.touch(older.id, 390));
+    ids.clear();
+    for (const Session& s : sessions.list_live_for_user(user, 400, 250)) ids.push_back(s.id);
+    EXPECT_EQ(ids, std::vector<std::string>({newer.id, older.id}));
+    EXPECT_EQ(sessions.list_live_for_user(user, 400, 200).size(), 1u) << "used at 200, idle for 200 s: over";
 }
 
 TEST_P(Sessions, RevokeForUserEndsOnlyThatUsersLiveSession) {
