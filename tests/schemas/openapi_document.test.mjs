@@ -71,6 +71,12 @@ const contract = [
   ['POST', `${P}/password/change`, 400, 'invalid_request', 'weak_password'], ['POST', `${P}/password/change`, 429, 'rate_limited'],
   ['POST', `${P}/password/change`, 503, 'service_unavailable'],
   ['GET', '/.well-known/jwks.json', 200], ['GET', `${P}/openapi.json`, 200],
+  // CONTRACT §10, sessions (docs/AUTH.md "Sessions you can see": 404 not_found).
+  ['GET', `${P}/sessions`, 200], ['GET', `${P}/sessions`, 401, 'invalid_token', 'token_expired'],
+  ['DELETE', `${P}/sessions/0123abcd`, 204], ['DELETE', `${P}/sessions/0123abcd`, 404, 'not_found'],
+  ['DELETE', `${P}/sessions/0123abcd`, 401, 'invalid_token'], ['DELETE', `${P}/sessions/0123abcd`, 403, 'origin_not_allowed'],
+  ['POST', `${P}/logout-others`, 204], ['POST', `${P}/logout-others`, 401, 'invalid_token'],
+  ['POST', `${P}/logout-others`, 403, 'origin_not_allowed'],
 ];
 
 test('every route, status and error code of CONTRACT §3 is in the document', () => {

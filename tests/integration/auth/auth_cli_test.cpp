@@ -114,6 +114,8 @@ TEST_P(AuthCli, UsageErrorsExitTwo) {
            {"user", "role", "a@b.c", "add"},
            {"user", "add", "a@b.c", "--bogus"},
            {"user", "list", "extra"},
+           {"sessions", "list"},
+           {"sessions", "list", "a@b.c", "--json"},
            {"migrate", "extra"},
            {"keygen", "--algorithm"},
        }) {
@@ -135,6 +137,7 @@ TEST_P(AuthCli, UnknownUserExitsOneNamingIt) {
            {"user", "disable", "ghost@example.com"},
            {"user", "role", "ghost@example.com", "add", "admin"},
            {"sessions", "revoke", "ghost@example.com"},
+           {"sessions", "list", "ghost@example.com"},
        }) {
     EXPECT_TRUE(fails_with(cli(args), 1, "no user with email ghost@example.com")) << args[0] << " " << args[1];
   }
@@ -241,7 +244,7 @@ TEST_F(AuthCliErrors, HelpPrintsTheUsageOnStdoutAndExitsZero) {
     EXPECT_EQ(result.exit_code, 0) << args[0];
     EXPECT_EQ(result.err, "") << args[0];
     EXPECT_TRUE(result.out.starts_with("usage: latchkey-auth --config HOST_CONFIG <command>\n")) << result.out;
-    for (const char* command : {"migrate", "user add", "user role", "user list", "sessions revoke", "keygen"}) {
+    for (const char* command : {"migrate", "user add", "user role", "user list", "sessions list", "sessions revoke", "keygen"}) {
       EXPECT_NE(result.out.find(command), std::string::npos) << command;
     }
   }

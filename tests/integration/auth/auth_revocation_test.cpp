@@ -5,23 +5,7 @@
 namespace latchkey::test::auth {
 namespace {
 
-class AuthRevocation : public AuthBackendTest {
- protected:
-  static constexpr auto kCacheTtl = 500ms;
-  static constexpr auto kMargin = 1000ms;
-  void SetUp() override {
-    AuthBackendTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    start_host(R"({"tokens": {"revocation_cache_ms": 500}})");
-  }
-  // How long until the token is refused, or nullopt when it is still accepted after `limit`.
-  std::optional<std::chrono::milliseconds> time_until_refused(const std::string& access,
-                                                             std::chrono::milliseconds limit = 5000ms) {
-    const auto start = std::chrono::steady_clock::now();
-    if (!wait_until([&] { return http.get(auth_url("/me"), bearer(access)).status == 401; }, limit)) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  }
-};
+class AuthRevocation : public ShortRevocationTtlTest {};
 
 TEST_P(AuthRevocation, DisabledUsersValidTokenIsRefusedWithinCacheTtl) {
   add_user("soon-disabled@example.com");

@@ -325,4 +325,17 @@ HttpResult AuthFixture::refresh_with_cookie(const std::string& refresh_token, He
   return http.post(auth_url("/refresh"), "", extra);
 }
 
+void ShortRevocationTtlTest::SetUp() {
+  AuthBackendTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  start_host(R"({"tokens": {"revocation_cache_ms": 500}})");
+}
+
+std::optional<std::chrono::milliseconds> ShortRevocationTtlTest::time_until_refused(const std::string& access,
+                                                                                   std::chrono::milliseconds limit) {
+  const auto start = std::chrono::steady_clock::now();
+  if (!wait_until([&] { return http.get(auth_url("/me"), bearer(access)).status == 401; }, limit)) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
 }  // namespace latchkey::test::auth

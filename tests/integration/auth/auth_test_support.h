@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -137,6 +138,18 @@ class AuthFixture : public ::testing::Test {
 class AuthBackendTest : public AuthFixture, public ::testing::WithParamInterface<Backend> {
  protected:
   Backend backend() const override { return GetParam(); }
+};
+
+// A host whose revocation cache holds answers 500 ms, and a probe of how soon an ended session's
+// access token is refused (CONTRACT §6: within the TTL).
+class ShortRevocationTtlTest : public AuthBackendTest {
+ protected:
+  static constexpr auto kCacheTtl = std::chrono::milliseconds(500);
+  static constexpr auto kMargin = std::chrono::milliseconds(1000);
+  void SetUp() override;
+  // How long until GET <prefix>/me refuses the token, or nullopt when it is still accepted after `limit`.
+  std::optional<std::chrono::milliseconds> time_until_refused(
+      const std::string& access, std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
 };
 
 #define INSTANTIATE_ON_EACH_BACKEND(suite)                                                                   \

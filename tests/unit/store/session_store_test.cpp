@@ -1,4 +1,5 @@
-// SessionStore: create, touch, revoke one, revoke all but the current, the revocation feed.
+// SessionStore: create, touch, revoke one, revoke all but the current, the revocation feed, the
+// owner's view (live sessions listed, one revoked only by its owner).
 #include "store/session_store.h"
 
 #include "store/user_store.h"
@@ -89,6 +90,45 @@ TEST_P(Sessions, RevokeAllExceptCurrentKeepsOnlyCurrent) {
     EXPECT_EQ(sessions.revoke_all_for_user(user, 300), 1);
     EXPECT_TRUE(sessions.is_revoked(current.id));
     EXPECT_EQ(sessions.list_for_user(user).size(), 3u);
+}
+
+TEST_P(Sessions, ListLiveShowsTheUsersUnrevokedUnexpiredSessionsNewestFirst) {
+    SessionStore sessions(db());
+    const auto user = make_user(db(), "live@example.com");
+    const auto other = make_user(db(), "live-other@example.com");
+    const auto older = sessions.create(user, 100, 1000);
+    const auto newer = sessions.create(user, 200, 1000);
+    const auto expired = sessions.create(user, 300, 400);
+    const auto revoked = sessions.create(user, 300, 1000);
+    sessions.create(other, 300, 1000);
+    ASSERT_TRUE(sessions.revoke(revoked.id, 350));
+    std::vector<std::string> ids;
+    for (const Session& s : sessions.list_live_for_user(user, 400)) ids.push_back(s.id);
+    EXPECT_EQ(ids, std::vector<std::string>({newer.id, older.id}));
+    EXPECT_EQ(sessions.list_live_for_user(user, 399).size(), 3u) << expired.id << " is live until 400";
+    // With an idle limit, a session not used for that long is over; a refresh (touch) brings it back.
+    EXPECT_EQ(sessions.list_live_for_user(user, 400, 250).size(), 1u);
+    ASSERT_TRUE(sessions.touch(older.id, 390));
+    ids.clear();
+    for (const Session& s : sessions.list_live_for_user(user, 400, 250)) ids.push_back(s.id);
+    EXPECT_EQ(ids, std::vector<std::string>({newer.id, older.id}));
+    EXPECT_EQ(sessions.list_live_for_user(user, 400, 200).size(), 1u) << "used at 200, idle for 200 s: over";
+}
+
+TEST_P(Sessions, RevokeForUserEndsOnlyThatUsersLiveSession) {
+    SessionStore sessions(db());
+    const auto user = make_user(db(), "owner@example.com");
+    const auto other = make_user(db(), "not-owner@example.com");
+    const auto mine = sessions.create(user, 100, 1000);
+    const auto theirs = sessions.create(other, 100, 1000);
+    const auto expired = sessions.create(user, 100, 200);
+    EXPECT_FALSE(sessions.revoke_for_user(theirs.id, user, 150));
+    EXPECT_FALSE(sessions.is_revoked(theirs.id));
+    EXPECT_FALSE(sessions.revoke_for_user("unknown", user, 150));
+    EXPECT_FALSE(sessions.revoke_for_user(expired.id, user, 200));
+    EXPECT_TRUE(sessions.revoke_for_user(mine.id, user, 150));
+    EXPECT_EQ(sessions.find(mine.id)->revoked_at, 150);
+    EXPECT_FALSE(sessions.revoke_for_user(mine.id, user, 160));  // once
 }
 
 TEST_P(Sessions, RevokedSinceListsRecentRevocations) {
