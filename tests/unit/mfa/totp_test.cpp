@@ -56,7 +56,7 @@ TEST(Totp, RefusesAnythingButSixDigits) {
   const int64_t now = 1800000015;
   const std::string code = test::reference_totp(kRfcKey, now);
   ASSERT_TRUE(matching_totp_step(rfc_secret(), code, now));
-  for (const std::string bad : {code.substr(0, 5), code + "0", " " + code, code.substr(0, 5) + "a", std::string("１２３４５６"),
+  for (const std::string& bad : {code.substr(0, 5), code + "0", " " + code, code.substr(0, 5) + "a", std::string("１２３４５６"),
                                 std::string(""), code.substr(0, 3) + " " + code.substr(3)}) {
     EXPECT_FALSE(is_totp_code(bad)) << bad;
     EXPECT_FALSE(matching_totp_step(rfc_secret(), bad, now)) << bad;
