@@ -1,6 +1,9 @@
 // Login answers (CONTRACT §3, SECURITY "no account enumeration", throttling).
 #include "auth_test_support.h"
 
+#include <chrono>
+#include <thread>
+
 namespace latchkey::test::auth {
 namespace {
 
@@ -41,6 +44,33 @@ TEST_P(AuthLogin, DisabledUserHears403OnlyWithTheRightPassword) {
 
   ASSERT_EQ(cli({"user", "enable", "disabled@example.com"}).exit_code, 0);
   EXPECT_EQ(login("disabled@example.com", kPassword).status, 200);
+}
+
+// CONTRACT §10: access tokens say how and when the session authenticated; a refresh keeps both.
+TEST_P(AuthLogin, AccessTokensCarryAmrAndAuthTimeThroughRefreshes) {
+  start_host();
+  add_user("amr@example.com");
+  const auto before = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count();
+  const HttpResult signed_in = login("amr@example.com");
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  const rapidjson::Document first = jwt_claims(access_token_of(signed_in));
+  ASSERT_TRUE(first.HasMember("amr") && first["amr"].IsArray());
+  ASSERT_EQ(first["amr"].Size(), 1u);
+  EXPECT_STREQ(first["amr"][0].GetString(), "pwd");
+  ASSERT_TRUE(first.HasMember("auth_time") && first["auth_time"].IsInt64());
+  const int64_t auth_time = first["auth_time"].GetInt64();
+  EXPECT_GE(auth_time, before);
+  EXPECT_LE(auth_time, first["iat"].GetInt64());
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // so that a new iat would differ
+  const HttpResult refreshed = refresh_with_cookie(set_cookie(signed_in, "refreshToken")->value);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  const rapidjson::Document second = jwt_claims(access_token_of(refreshed));
+  ASSERT_TRUE(second.HasMember("amr") && second["amr"].IsArray() && second["amr"].Size() == 1u);
+  EXPECT_STREQ(second["amr"][0].GetString(), "pwd");
+  EXPECT_EQ(second["auth_time"].GetInt64(), auth_time);
+  EXPECT_GT(second["iat"].GetInt64(), auth_time);
 }
 
 INSTANTIATE_ON_EACH_BACKEND(AuthLogin);

@@ -84,6 +84,9 @@ TEST_F(GoogleSignIn, FirstSignInCreatesAConfirmedUserAndTheSameSubjectFindsIt) {
   EXPECT_EQ(string_member(body["user"], "email"), "ann@example.com");
   EXPECT_TRUE(body["user"]["emailConfirmed"].GetBool());
   EXPECT_FALSE(access_token_of(first).empty());
+  const rapidjson::Document claims = jwt_claims(access_token_of(first));  // RFC 8176: an external IdP
+  ASSERT_TRUE(claims.HasMember("amr") && claims["amr"].IsArray() && claims["amr"].Size() == 1u);
+  EXPECT_STREQ(claims["amr"][0].GetString(), "ext");
   EXPECT_TRUE(set_cookie(first, "accessToken"));
   EXPECT_TRUE(set_cookie(first, "refreshToken"));
 
