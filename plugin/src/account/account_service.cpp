@@ -113,7 +113,8 @@ MailRequestResult AccountService::resend_confirmation(std::string_view email, st
       db_, *throttles_.resend, email, client_address, now_seconds(),
       [&](const store::User& user) -> std::optional<mail::Message> {
         if (user.confirmed_at) return std::nullopt;
-        return templates_.confirm(user.email, mail::link_with_token(config_.email.confirm_url, issue_token(user.id, false)));
+        const std::string link = mail::link_with_token(config_.email.confirm_url, issue_token(user.id, false));
+        return templates_.confirm(user.email, link);
       },
       wake_sender_);
 }

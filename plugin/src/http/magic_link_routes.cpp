@@ -28,7 +28,8 @@ void verify_link(PluginState& state, Exchange& exchange) {
     case account::MagicLinkOutcome::signed_in:
       return respond_sign_in(state, exchange, result.sign_in);
     case account::MagicLinkOutcome::invalid_token:
-      return exchange.respond_json(401, error_body("invalid_token", "this sign-in link is unknown, expired or already used"));
+      return exchange.respond_json(401,
+                                   error_body("invalid_token", "this sign-in link is unknown, expired or already used"));
     case account::MagicLinkOutcome::account_disabled:
       return exchange.respond_json(403, error_body("account_disabled", "this account is disabled"));
   }

@@ -54,7 +54,9 @@ std::vector<std::string> amr_of(const HttpResult& signed_in) {
   const rapidjson::Document claims = jwt_claims(access_token_of(signed_in));
   std::vector<std::string> amr;
   if (!claims.IsObject() || !claims.HasMember("amr") || !claims["amr"].IsArray()) return {"<no amr>"};
-  for (const auto& value : claims["amr"].GetArray()) amr.push_back(value.IsString() ? value.GetString() : "<not a string>");
+  for (const auto& value : claims["amr"].GetArray()) {
+    amr.push_back(value.IsString() ? value.GetString() : "<not a string>");
+  }
   return amr;
 }
 
