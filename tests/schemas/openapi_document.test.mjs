@@ -77,6 +77,11 @@ const contract = [
   ['DELETE', `${P}/sessions/0123abcd`, 401, 'invalid_token'], ['DELETE', `${P}/sessions/0123abcd`, 403, 'origin_not_allowed'],
   ['POST', `${P}/logout-others`, 204], ['POST', `${P}/logout-others`, 401, 'invalid_token'],
   ['POST', `${P}/logout-others`, 403, 'origin_not_allowed'],
+  // CONTRACT §10, magic links (docs/AUTH.md "Magic links").
+  ['POST', `${P}/magic-link`, 202], ['POST', `${P}/magic-link`, 400, 'invalid_request'],
+  ['POST', `${P}/magic-link`, 429, 'rate_limited'], ['POST', `${P}/magic-link`, 503, 'service_unavailable'],
+  ['POST', `${P}/magic-link/verify`, 200], ['POST', `${P}/magic-link/verify`, 400, 'invalid_request'],
+  ['POST', `${P}/magic-link/verify`, 401, 'invalid_token'], ['POST', `${P}/magic-link/verify`, 403, 'account_disabled'],
 ];
 
 test('every route, status and error code of CONTRACT §3 is in the document', () => {
