@@ -86,6 +86,7 @@ export class LatchkeyClient extends EventTarget {
   #refreshing = null;    // the one refresh in flight in this tab
   #channel = null;
   #mfaToken = null;      // from a login that needs a second factor; spent by verifyMfa()
+  #sessionId = null;     // this session's id, as the last sessions() answer marked it
 
   constructor(base, prefix, mode) {
     super();
@@ -182,11 +183,19 @@ export class LatchkeyClient extends EventTarget {
    * This user's live sessions, newest first:
    * [{id, current, createdAt, lastUsedAt, expiresAt, ip, userAgent, device, amr}].
    */
-  async sessions() { return (await this.#call('GET', '/sessions')).sessions; }
+  async sessions() {
+    const { sessions } = await this.#call('GET', '/sessions');
+    this.#sessionId = sessions.find((session) => session.current)?.id ?? null;
+    return sessions;
+  }
 
-  /** Ends one of this user's sessions (another device; for this one use logout()). */
+  /**
+   * Ends one of this user's sessions (404 not_found for an id that is not one of them). Ending
+   * this device's own session (as sessions() marked it) signs out here and in the other tabs.
+   */
   async revokeSession(id) {
     await this.#call('DELETE', `/sessions/${encodeURIComponent(id)}`);
+    if (id === this.#sessionId) this.#signOut('logout', true);
   }
 
   /** Ends every session of this user but this one. */
@@ -356,6 +365,7 @@ export class LatchkeyClient extends EventTarget {
     this.#user = null;
     this.#signedIn = false;
     this.#dueAt = 0;
+    this.#sessionId = null;
     if (tellOthers) this.#postMessage({ type: 'loggedout' });
     if (was || reason === 'logout') this.#emit('loggedout', { reason });
   }
