@@ -255,6 +255,36 @@ test('events: 401 without a token; the caller\'s own audit events, newest first'
   assert.deepEqual(events.body.events.map((e) => e.event), ['login.succeeded', 'login.failed', 'email.confirmed', 'user.registered']);
 });
 
+test('sessions: the list, ending one (404 for an unknown id), logout-others; 401 without a token, 403 from a foreign Origin', async () => {
+  await expect('GET', `${P}/sessions`, { status: 401, error: 'invalid_token' });
+  await expect('DELETE', `${P}/sessions/0123456789abcdef`, { status: 401, error: 'invalid_token' });
+  await expect('POST', `${P}/logout-others`, { status: 401, error: 'invalid_token' });
+  const email = newEmail('sessions');
+  await registerAndConfirm(email);
+  const devices = [];
+  for (const agent of ['Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', 'curl/8.5.0', 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0']) {
+    devices.push(await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, headers: { 'User-Agent': agent }, status: 200 }));
+  }
+  const first = devices[0].body.accessToken;
+  const listed = await expect('GET', `${P}/sessions`, { headers: bearer(first), status: 200 });
+  assert.equal(listed.body.sessions.length, 3);
+  assert.deepEqual(listed.body.sessions.map((s) => s.current).filter(Boolean), [true]);
+  assert.deepEqual(new Set(listed.body.sessions.map((s) => s.device)), new Set(['Firefox on Linux', 'curl']));
+  const secondId = listed.body.sessions.find((s) => s.device === 'curl').id;
+  await expect('DELETE', `${P}/sessions/0123456789abcdef0123456789abcdef`, { headers: bearer(first), status: 404, error: 'not_found' });
+  await expect('DELETE', `${P}/sessions/${secondId}`, { headers: { ...cookieHeader({ accessToken: first }), Origin: 'http://evil.example' }, status: 403, error: 'origin_not_allowed' });
+  await expect('DELETE', `${P}/sessions/${secondId}`, { headers: bearer(first), status: 204 });
+  await expect('POST', `${P}/logout-others`, { headers: { ...cookieHeader({ accessToken: first }), Origin: 'http://evil.example' }, status: 403, error: 'origin_not_allowed' });
+  await expect('POST', `${P}/logout-others`, { headers: bearer(first), status: 204 });
+  const left = await expect('GET', `${P}/sessions`, { headers: bearer(first), status: 200 });
+  assert.equal(left.body.sessions.length, 1);
+  assert.equal(left.body.sessions[0].current, true);
+  // Ending the current session signs out here: both cookies cleared.
+  const self = await expect('DELETE', `${P}/sessions/${left.body.sessions[0].id}`, { headers: bearer(first), status: 204 });
+  assert.deepEqual(cookiesOf(self), { accessToken: '', refreshToken: '' });
+  await expect('POST', `${P}/refresh`, { headers: cookieHeader({ refreshToken: cookiesOf(devices[2]).refreshToken }), status: 401, error: 'invalid_refresh_token' });
+});
+
 test('login throttle: 429 rate_limited with Retry-After, also for the right password', async () => {
   const email = newEmail('throttled');
   await registerAndConfirm(email);

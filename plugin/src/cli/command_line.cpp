@@ -13,6 +13,7 @@ const char* const kUsage =
     "  user disable EMAIL | user enable EMAIL\n"
     "  user role EMAIL add|remove ROLE\n"
     "  user list\n"
+    "  sessions list EMAIL                           (live sessions, newest first)\n"
     "  sessions revoke EMAIL\n"
     "  mail pending                                  (mail not delivered yet)\n"
     "  keygen --algorithm EdDSA|ES256 --out FILE    (--config not needed)\n"
@@ -51,6 +52,7 @@ const std::vector<CommandSpec> kCommands = {
     {"user enable", {{"EMAIL"}}, {}},
     {"user role", {{"EMAIL"}, {"add|remove", {"add", "remove"}}, {"ROLE"}}, {}},
     {"user list", {}, {}},
+    {"sessions list", {{"EMAIL"}}, {}},
     {"sessions revoke", {{"EMAIL"}}, {}},
     {"mail pending", {}, {}},
     {"keygen", {}, {{"--algorithm", "EdDSA|ES256", {"EdDSA", "ES256"}, true}, {"--out", "FILE", {}, true}}, false},

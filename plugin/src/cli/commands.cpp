@@ -2,10 +2,12 @@
 // the HTTP routes.
 #include "cli/commands.h"
 
+#include "audit/audit_event.h"
 #include "jwt/algorithm.h"
 #include "jwt/key.h"
 #include "password/hasher.h"
 #include "password/new_password.h"
+#include "session/device_name.h"
 #include "store/mail_outbox_store.h"
 #include "store/migrations.h"
 #include "store/session_store.h"
@@ -131,6 +133,18 @@ void sessions_revoke(CliContext& context, const std::string& email) {
   });
   audit::announce(context.audit.get(), events);
   std::cout << "revoked " << revoked << " sessions of " << user.email << "\n";
+}
+
+void sessions_list(CliContext& context, const std::string& email) {
+  const store::User user = find_user(context, email);
+  const std::vector<store::Session> live = store::SessionStore(*context.db).list_live_for_user(user.id, now_seconds());
+  std::cout << "id\tcreated\tlast_used\tip\tdevice\tamr\n";
+  for (const store::Session& session : live) {
+    std::cout << session.id << "\t" << audit::format_time(session.created_at * 1000) << "\t"
+              << audit::format_time(session.last_used_at * 1000) << "\t"
+              << (session.client_address.empty() ? "-" : session.client_address) << "\t"
+              << session::device_name(session.user_agent) << "\t" << join(session.amr) << "\n";
+  }
 }
 
 void keygen(const std::string& algorithm_name, const std::string& out_path) {

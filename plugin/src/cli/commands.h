@@ -16,6 +16,8 @@ void user_add(CliContext& context, const std::string& email, const std::vector<s
 void user_set_active(CliContext& context, const std::string& email, bool active);
 void user_role(CliContext& context, const std::string& email, const std::string& action, const std::string& role);
 void user_list(CliContext& context);
+// The user's live sessions, newest first: id, created, last used, ip, device, amr.
+void sessions_list(CliContext& context, const std::string& email);
 void sessions_revoke(CliContext& context, const std::string& email);
 void keygen(const std::string& algorithm, const std::string& out_path);
 // Mail not delivered yet: id, recipient, subject, attempts, next attempt, last error.

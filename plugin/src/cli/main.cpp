@@ -40,6 +40,7 @@ void run(const CommandLine& line) {
   if (command == "user enable") return user_set_active(context, args[0], true);
   if (command == "user role") return user_role(context, args[0], args[1], args[2]);
   if (command == "user list") return user_list(context);
+  if (command == "sessions list") return sessions_list(context, args[0]);
   if (command == "sessions revoke") return sessions_revoke(context, args[0]);
   if (command == "mail pending") return mail_pending(context);
   if (command == "keys list") return keys_list(context);

@@ -37,6 +37,10 @@ std::optional<std::string_view> Exchange::query(std::string_view name) const {
   return lookup(api_->request_query, name);
 }
 
+std::optional<std::string_view> Exchange::param(std::string_view name) const {
+  return lookup(api_->request_param, name);
+}
+
 bool Exchange::route_is_public() const {
   uint32_t auth = LK_AUTH_REQUIRED;
   return api_->request_route_auth(req_, &auth) == LK_OK && auth == LK_AUTH_PUBLIC;

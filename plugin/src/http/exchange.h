@@ -31,6 +31,8 @@ class Exchange {
   std::optional<std::string_view> header(std::string_view name) const;
   std::optional<std::string_view> cookie(std::string_view name) const;
   std::optional<std::string_view> query(std::string_view name) const;
+  // A ":name" segment of the route's pattern, percent-decoded.
+  std::optional<std::string_view> param(std::string_view name) const;
   bool route_is_public() const;
 
   std::optional<Caller> caller() const;

@@ -18,15 +18,6 @@ void write_string(Writer& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-std::string iso8601(int64_t epoch_seconds) {
-  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 void write_user(Writer& writer, const store::User& user) {
   writer.StartObject();
   writer.Key("id");
@@ -47,6 +38,15 @@ void write_user(Writer& writer, const store::User& user) {
 }
 
 }  // namespace
+
+std::string iso8601(int64_t epoch_seconds) {
+  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 std::string error_body(std::string_view code, std::string_view message, const FieldErrors& fields) {
   rapidjson::StringBuffer buffer;

@@ -20,6 +20,9 @@ using FieldErrors = std::vector<std::pair<std::string, std::string>>;
 // {"error": code, "message": message[, "fields": {...}]}
 std::string error_body(std::string_view code, std::string_view message, const FieldErrors& fields = {});
 
+// A time as every body writes it: "2026-12-04T15:20:00Z" (UTC, whole seconds).
+std::string iso8601(int64_t epoch_seconds);
+
 // {"user": {...}} with the field names of CONTRACT §3.
 std::string user_body(const store::User& user);
 

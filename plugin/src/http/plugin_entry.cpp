@@ -11,6 +11,7 @@
 #include "http/events_route.h"
 #include "http/openapi_route.h"
 #include "http/plugin_state.h"
+#include "http/session_routes.h"
 #include "jwt/jwks.h"
 #include "keys/database_keys.h"
 #include "mail/templates.h"
@@ -274,6 +275,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     if (int32_t status = register_client_script_route(*state); status != LK_OK) return status;
     if (int32_t status = register_openapi_route(*state); status != LK_OK) return status;
     if (int32_t status = register_events_route(*state); status != LK_OK) return status;
+    if (int32_t status = register_session_routes(*state); status != LK_OK) return status;
     // A host older than ABI 1.2 has no readiness path to report to.
     if (api->struct_size >= offsetof(lk_host_api, register_readiness) + sizeof api->register_readiness) {
       if (int32_t status = api->register_readiness(host, ready, state.get()); status != LK_OK) return status;

@@ -10,6 +10,7 @@
 #include "password/hasher.h"
 #include "session/revocation_cache.h"
 #include "store/database.h"
+#include "store/session_store.h"
 #include "store/user_store.h"
 #include "throttle/throttle.h"
 
@@ -67,6 +68,15 @@ struct AccessTokenRef {
   std::string user_id = {};  // the token's sub, for the audit log
 };
 
+// A live session as its owner's list shows it (CONTRACT §10).
+struct ListedSession {
+  store::Session session;
+  std::string device;    // readable, from the login's User-Agent (device_name.h)
+  bool current = false;  // the session of the access token that asked
+};
+
+enum class RevokeSessionOutcome { revoked, not_found };
+
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 class SessionService {
@@ -91,6 +101,14 @@ class SessionService {
   // in the audit log ("login.succeeded", "google.signed_in").
   IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded",
                              std::vector<std::string> amr = {"pwd"});
+
+  // The sessions a user sees and ends (owned_sessions.cpp). Only the user's own: another user's
+  // session id is not_found and ends nothing. Each session ended is a `session.revoked` event
+  // {"by":"user"} and leaves the revocation cache after the commit.
+  std::vector<ListedSession> list_sessions(std::string_view user_id, std::string_view current_session_id);
+  RevokeSessionOutcome revoke_session(std::string_view user_id, std::string_view session_id);
+  // Every live session of the user but current_session_id; returns how many ended.
+  int64_t logout_others(std::string_view user_id, std::string_view current_session_id);
 
   // Where the security events go (CONTRACT §9); none when never set.
   void set_audit(audit::AuditLog* log) { audit_ = log; }

@@ -4,6 +4,8 @@
 #include "store/sql_values.h"
 #include "store/token_hash.h"
 
+#include <utility>
+
 namespace latchkey::store {
 namespace {
 
@@ -11,15 +13,18 @@ const std::string session_columns =
     "SELECT id, user_id, created_at, last_used_at, expires_at, revoked_at, client_address, user_agent, amr, auth_time "
     "FROM sessions";
 
-std::vector<Session> select_sessions(soci::session& sql, const std::string& where, const std::string& value) {
+// uses: the bindings of where's placeholders, in order.
+template <typename... Uses>
+std::vector<Session> select_sessions(soci::session& sql, const std::string& where, Uses&&... uses) {
     Session row;
     std::string amr;
     long long created_at = 0, last_used_at = 0, expires_at = 0, revoked_at = 0, auth_time = 0;
     soci::indicator revoked_ind = soci::i_ok;
-    soci::statement st = (sql.prepare << session_columns + where, soci::into(row.id), soci::into(row.user_id),
-                          soci::into(created_at), soci::into(last_used_at), soci::into(expires_at),
-                          soci::into(revoked_at, revoked_ind), soci::into(row.client_address),
-                          soci::into(row.user_agent), soci::into(amr), soci::into(auth_time), soci::use(value));
+    soci::statement st = ((sql.prepare << session_columns + where, soci::into(row.id), soci::into(row.user_id),
+                           soci::into(created_at), soci::into(last_used_at), soci::into(expires_at),
+                           soci::into(revoked_at, revoked_ind), soci::into(row.client_address),
+                           soci::into(row.user_agent), soci::into(amr), soci::into(auth_time)),
+                          ..., std::forward<Uses>(uses));
     st.execute();
     std::vector<Session> sessions;
     while (st.fetch()) {
@@ -86,7 +91,7 @@ bool SessionStore::set_authentication(std::string_view id, const std::vector<std
 
 std::optional<Session> SessionStore::find(std::string_view id) {
     const std::string key(id);
-    auto sessions = db_.run([&](soci::session& sql) { return select_sessions(sql, " WHERE id = :id", key); });
+    auto sessions = db_.run([&](soci::session& sql) { return select_sessions(sql, " WHERE id = :id", soci::use(key)); });
     if (sessions.empty()) return std::nullopt;
     return std::move(sessions.front());
 }
@@ -94,7 +99,18 @@ std::optional<Session> SessionStore::find(std::string_view id) {
 std::vector<Session> SessionStore::list_for_user(std::string_view user_id) {
     const std::string key(user_id);
     return db_.run([&](soci::session& sql) {
-        return select_sessions(sql, " WHERE user_id = :user_id ORDER BY created_at DESC, id", key);
+        return select_sessions(sql, " WHERE user_id = :user_id ORDER BY created_at DESC, id", soci::use(key));
+    });
+}
+
+std::vector<Session> SessionStore::list_live_for_user(std::string_view user_id, std::int64_t now) {
+    const std::string key(user_id);
+    const long long at = now;
+    return db_.run([&](soci::session& sql) {
+        return select_sessions(sql,
+                               " WHERE user_id = :user_id AND revoked_at IS NULL AND expires_at > :now "
+                               "ORDER BY created_at DESC, id",
+                               soci::use(key), soci::use(at));
     });
 }
 
@@ -112,6 +128,17 @@ bool SessionStore::revoke(std::string_view id, std::int64_t now) {
     return db_.run([&](soci::session& sql) {
         return execute_once(sql, "UPDATE sessions SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
                             soci::use(at), soci::use(key)) == 1;
+    });
+}
+
+bool SessionStore::revoke_for_user(std::string_view id, std::string_view user_id, std::int64_t now) {
+    const std::string key(id), user(user_id);
+    const long long at = now, live_after = now;
+    return db_.run([&](soci::session& sql) {
+        return execute_once(sql,
+                            "UPDATE sessions SET revoked_at = :now WHERE id = :id AND user_id = :user_id "
+                            "AND revoked_at IS NULL AND expires_at > :live_after",
+                            soci::use(at), soci::use(key), soci::use(user), soci::use(live_after)) == 1;
     });
 }
 

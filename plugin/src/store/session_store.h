@@ -50,12 +50,17 @@ public:
     Session create(std::string_view user_id, std::int64_t now, std::int64_t expires_at, const SessionLogin& login = {});
     std::optional<Session> find(std::string_view id);
     std::vector<Session> list_for_user(std::string_view user_id);  // newest first
+    // Neither revoked nor expired at `now`, newest first: what the owner's sessions list shows.
+    std::vector<Session> list_live_for_user(std::string_view user_id, std::int64_t now);
     bool touch(std::string_view id, std::int64_t now);              // false: no such session
     // Step-up: the session now authenticated with amr, at auth_time. False: no such live session.
     bool set_authentication(std::string_view id, const std::vector<std::string>& amr, std::int64_t auth_time);
 
     // True when this call revoked it; false when unknown or already revoked.
     bool revoke(std::string_view id, std::int64_t now);
+    // The same for a live session of this user only, in one statement: another user's session, or
+    // one already revoked or expired, is left as it is (false).
+    bool revoke_for_user(std::string_view id, std::string_view user_id, std::int64_t now);
     // Revokes every active session of the user except `except_id`; returns how many.
     std::int64_t revoke_all_for_user(std::string_view user_id, std::int64_t now,
                                      std::optional<std::string_view> except_id = std::nullopt);
