@@ -223,6 +223,20 @@ void read_google(JsonReader reader, GoogleConfig& google) {
   }
 }
 
+void read_mfa(JsonReader reader, AuthConfig& config) {
+  MfaConfig& mfa = config.mfa;
+  reader.read("encryption_key", mfa.encryption_key);
+  reader.read("issuer", mfa.issuer);
+  if (mfa.issuer.empty() || mfa.issuer.size() > 100) reader.error("issuer", "must be 1 to 100 bytes");
+  if (!mfa.encryption_key) return;
+  if (config.tokens.key_encryption_key) {
+    reader.error("encryption_key", "is not used: TOTP secrets are encrypted under tokens.key_encryption_key");
+  } else if (mfa.encryption_key->size() < 32) {
+    reader.error("encryption_key", "is " + std::to_string(mfa.encryption_key->size()) +
+                                       " bytes; at least 32 bytes are required");
+  }
+}
+
 void read_protect(JsonReader& root, std::vector<ProtectRule>& rules) {
   size_t index = 0;
   for (const rapidjson::Value* item : root.array("protect")) {
@@ -230,6 +244,7 @@ void read_protect(JsonReader& root, std::vector<ProtectRule>& rules) {
     JsonReader entry(item, "/protect/" + std::to_string(index++), root.errors());
     entry.read("prefix", rule.prefix);
     entry.read("roles", rule.roles);
+    entry.read("mfa", rule.mfa);
     if (!is_path_prefix(rule.prefix)) entry.error("prefix", "must be a path like /api/notes");
     rules.push_back(std::move(rule));
   }
@@ -277,6 +292,7 @@ AuthConfigResult parse_auth_config(std::string_view json, const std::string& con
     JsonReader audit = root.object("audit");
     audit.read("enabled", config.audit.enabled);
     audit.read("retention_days", config.audit.retention_days, 1, 36500);
+    read_mfa(root.object("mfa"), config);
     read_protect(root, config.protect);
     JsonReader csrf = root.object("csrf");
     csrf.read("allowed_origins", config.csrf_allowed_origins);

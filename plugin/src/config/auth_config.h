@@ -113,9 +113,17 @@ struct AuditConfig {
   uint32_t retention_days = 90;  // auth_events older than this are pruned (at most hourly)
 };
 
+// Second factors (CONTRACT §10). TOTP secrets are encrypted under tokens.key_encryption_key when
+// it is set, else under encryption_key; without either, TOTP cannot be set up.
+struct MfaConfig {
+  std::optional<std::string> encryption_key;  // at least 32 bytes, from the environment
+  std::string issuer = "Latchkey";            // what authenticator apps show the codes under
+};
+
 struct ProtectRule {
   std::string prefix;
   std::vector<std::string> roles;
+  bool mfa = false;  // true: the access token's amr must name a second factor ("otp", "hwk")
 };
 
 struct AuthConfig {
@@ -129,6 +137,7 @@ struct AuthConfig {
   EmailConfig email;
   GoogleConfig google;
   AuditConfig audit;
+  MfaConfig mfa;
   std::vector<ProtectRule> protect;
   std::vector<std::string> csrf_allowed_origins;
 

@@ -25,6 +25,11 @@ const config::ProtectRule* protect_rule_for(const PluginState& state, std::strin
   return best;
 }
 
+// RFC 8176 values that are a second factor: a one-time code, or a hardware key (passkey).
+bool has_second_factor(const std::vector<std::string>& amr) {
+  return std::any_of(amr.begin(), amr.end(), [](const std::string& value) { return value == "otp" || value == "hwk"; });
+}
+
 int32_t unauthorized(const PluginState& state, Exchange& exchange, bool token_was_sent, std::string_view code) {
   exchange.respond_json(state.config.routes.unauthorized_status,
                         error_body(code, token_was_sent ? "the access token is not valid" : "authentication required"));
@@ -81,6 +86,9 @@ int32_t authenticate(void* user_data, lk_request* req, lk_response* res) {
         return std::find(claims.roles.begin(), claims.roles.end(), role) != claims.roles.end();
       })) {
     return refuse(exchange, 403, "insufficient_role", "this route needs another role");
+  }
+  if (rule && rule->mfa && !has_second_factor(claims.amr)) {
+    return refuse(exchange, 403, "mfa_required", "this route needs a second factor: step up first");
   }
   exchange.set_caller(Caller{claims.sub, claims.sid, claims.roles, verified.claims_json});
   return LK_FILTER_CONTINUE;

@@ -112,7 +112,7 @@ void me(PluginState& state, Exchange& exchange) {
     exchange.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return;
   }
-  exchange.respond_json(200, user_body(*user));
+  exchange.respond_json(200, user_body(*user, state.sessions->user_mfa(user->id)));
   exchange.set_header("Cache-Control", "no-store");
 }
 

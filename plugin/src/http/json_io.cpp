@@ -18,7 +18,7 @@ void write_string(Writer& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-void write_user(Writer& writer, const store::User& user) {
+void write_user(Writer& writer, const store::User& user, const std::optional<session::UserMfa>& mfa) {
   writer.StartObject();
   writer.Key("id");
   write_string(writer, user.id);
@@ -34,6 +34,15 @@ void write_user(Writer& writer, const store::User& user) {
   writer.Bool(user.active);
   writer.Key("createdAt");
   write_string(writer, iso8601(user.created_at));
+  if (mfa) {
+    writer.Key("mfa");
+    writer.StartObject();
+    writer.Key("totp");
+    writer.Bool(mfa->totp);
+    writer.Key("passkeys");
+    writer.Int64(mfa->passkeys);
+    writer.EndObject();
+  }
   writer.EndObject();
 }
 
@@ -69,12 +78,12 @@ std::string error_body(std::string_view code, std::string_view message, const Fi
   return buffer.GetString();
 }
 
-std::string user_body(const store::User& user) {
+std::string user_body(const store::User& user, const std::optional<session::UserMfa>& mfa) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
   writer.Key("user");
-  write_user(writer, user);
+  write_user(writer, user, mfa);
   writer.EndObject();
   return buffer.GetString();
 }
@@ -84,7 +93,7 @@ std::string token_body(const session::IssuedTokens& tokens, bool refresh_in_body
   Writer writer(buffer);
   writer.StartObject();
   writer.Key("user");
-  write_user(writer, tokens.user);
+  write_user(writer, tokens.user, tokens.mfa);
   writer.Key("accessToken");
   write_string(writer, tokens.access.token);
   writer.Key("expiresIn");

@@ -23,8 +23,8 @@ std::string error_body(std::string_view code, std::string_view message, const Fi
 // A time as every body writes it: "2026-12-04T15:20:00Z" (UTC, whole seconds).
 std::string iso8601(int64_t epoch_seconds);
 
-// {"user": {...}} with the field names of CONTRACT §3.
-std::string user_body(const store::User& user);
+// {"user": {...}} with the field names of CONTRACT §3, and "mfa" (§10) when given.
+std::string user_body(const store::User& user, const std::optional<session::UserMfa>& mfa = std::nullopt);
 
 // The token body of CONTRACT §3; times in milliseconds from now_ms.
 std::string token_body(const session::IssuedTokens& tokens, bool refresh_in_body, int64_t now_ms);

@@ -12,6 +12,7 @@
 #include "mail/sender.h"
 #include "mail/templates.h"
 #include "metrics/auth_metrics.h"
+#include "mfa/mfa_service.h"
 #include "password/hash_executor.h"
 #include "password/hasher.h"
 #include "session/revocation_cache.h"
@@ -47,6 +48,7 @@ struct PluginState {
   std::unique_ptr<session::RevocationCache> revocations;
   throttle::Throttles throttles;  // login, mail-request and nonce limits (login_throttle.scope)
   std::unique_ptr<session::SessionService> sessions;
+  std::unique_ptr<mfa::MfaService> mfa;  // TOTP, recovery codes, mfa/verify, step-up
   std::unique_ptr<google::GoogleVerifier> google;  // null while google.client_id is unset
   // Declared after db: destroyed first, so the sender thread stops before the database closes.
   std::optional<mail::Templates> templates;

@@ -12,37 +12,38 @@ namespace {
 constexpr std::string_view kFormat = "v1.";
 constexpr std::size_t kNonceBytes = 12;
 constexpr std::size_t kTagBytes = 16;
-// Fixed salt and label: they separate this use of the secret from any other (RFC 5869 §3.1-3.2).
-constexpr std::string_view kSalt = "latchkey signing keys";
+// The label, with the domain's salt, separates this use of the secret from any other (RFC 5869 §3.1-3.2).
 constexpr std::string_view kLabel = "AES-256-GCM key v1";
 
-std::vector<std::uint8_t> associated_data(std::string_view kid) {
-  const std::string text = "latchkey signing key kid=" + std::string(kid);
+std::vector<std::uint8_t> associated_data(std::string_view prefix, std::string_view kid) {
+  const std::string text = std::string(prefix) + std::string(kid);
   return {text.begin(), text.end()};
 }
 
 std::unique_ptr<Botan::AEAD_Mode> gcm(Botan::Cipher_Dir direction, const Botan::secure_vector<std::uint8_t>& key,
-                                      std::string_view kid) {
+                                      std::string_view prefix, std::string_view kid) {
   auto mode = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", direction);
   mode->set_key(key);
-  mode->set_associated_data_vec(associated_data(kid));
+  mode->set_associated_data_vec(associated_data(prefix, kid));
   return mode;
 }
 
 }  // namespace
 
-std::optional<KeyEncryption> KeyEncryption::from_secret(std::string_view key_encryption_key) {
+std::optional<KeyEncryption> KeyEncryption::from_secret(std::string_view key_encryption_key,
+                                                        EncryptionDomain domain) {
   if (key_encryption_key.size() < kMinSecretBytes) return std::nullopt;
   const auto hkdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
   const auto* secret = reinterpret_cast<const std::uint8_t*>(key_encryption_key.data());
   return KeyEncryption(hkdf->derive_key(32, secret, key_encryption_key.size(),
-                                        reinterpret_cast<const std::uint8_t*>(kSalt.data()), kSalt.size(),
-                                        reinterpret_cast<const std::uint8_t*>(kLabel.data()), kLabel.size()));
+                                        reinterpret_cast<const std::uint8_t*>(domain.salt.data()), domain.salt.size(),
+                                        reinterpret_cast<const std::uint8_t*>(kLabel.data()), kLabel.size()),
+                       domain.associated_prefix);
 }
 
 std::string KeyEncryption::encrypt(std::string_view kid, const Botan::secure_vector<std::uint8_t>& plaintext) const {
   const auto nonce = Botan::system_rng().random_vec(kNonceBytes);
-  auto mode = gcm(Botan::ENCRYPTION, aes_key_, kid);
+  auto mode = gcm(Botan::ENCRYPTION, aes_key_, associated_prefix_, kid);
   mode->start(nonce);
   Botan::secure_vector<std::uint8_t> sealed = plaintext;
   mode->finish(sealed);
@@ -56,7 +57,7 @@ std::optional<Botan::secure_vector<std::uint8_t>> KeyEncryption::decrypt(std::st
   try {
     Botan::secure_vector<std::uint8_t> bytes = Botan::base64_decode(std::string(sealed.substr(kFormat.size())));
     if (bytes.size() < kNonceBytes + kTagBytes) return std::nullopt;
-    auto mode = gcm(Botan::DECRYPTION, aes_key_, kid);
+    auto mode = gcm(Botan::DECRYPTION, aes_key_, associated_prefix_, kid);
     mode->start(bytes.data(), kNonceBytes);
     Botan::secure_vector<std::uint8_t> plaintext(bytes.begin() + kNonceBytes, bytes.end());
     mode->finish(plaintext);  // throws Invalid_Authentication_Tag when anything differs

@@ -7,21 +7,28 @@
 #include "jwt/base64url.h"
 #include "store/denylist_store.h"
 #include "store/email.h"
+#include "store/mfa_challenge_store.h"
 #include "store/refresh_token_store.h"
 #include "store/session_store.h"
 #include "store/token_hash.h"
+#include "store/totp_factor_store.h"
 #include "throttle/counted_attempt.h"
 
 #include <botan/auto_rng.h>
 
+#include <algorithm>
+
 namespace latchkey::session {
 namespace {
 
+// 256 random bits, base64url: refresh tokens and mfaTokens.
 std::string random_refresh_token() {
   Botan::AutoSeeded_RNG rng;
   const auto bytes = rng.random_vec(32);
   return jwt::base64url_encode(std::span<const uint8_t>(bytes.data(), bytes.size()));
 }
+
+constexpr int64_t kMfaChallengeSeconds = 300;  // CONTRACT §10: the mfaToken lives 5 minutes
 
 }  // namespace
 
@@ -63,8 +70,36 @@ std::string SessionService::issue_refresh_token(std::string_view session_id, std
 }
 
 SignIn SessionService::sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event) {
-  // Issue 14's second factors hook in here: a user with one on gets a challenge instead.
-  return {start_session(user, event, std::move(amr)), std::nullopt};
+  // A user with a second factor on gets a challenge: no session, no audit event yet; the sign-in
+  // event is written when mfa/verify starts the session (MfaService::verify).
+  if (!store::TotpFactorStore(db_).is_enabled(user.id)) return {start_session(user, event, std::move(amr)), std::nullopt};
+  const int64_t now = now_seconds();
+  std::string token = random_refresh_token();
+  const std::string first_factor = amr.empty() ? "pwd" : amr.front();
+  store::MfaChallengeStore challenges(db_);
+  challenges.create({store::hash_token(token), user.id, first_factor, now, now + kMfaChallengeSeconds});
+  challenges.purge_expired(now);
+  return {std::nullopt, SecondFactorChallenge{std::move(token), {"totp", "recovery_code"}}};
+}
+
+std::optional<IssuedTokens> SessionService::step_up(const store::User& user, std::string_view session_id,
+                                                    std::string_view factor) {
+  return db_.transaction([&]() -> std::optional<IssuedTokens> {
+    store::SessionStore sessions(db_);
+    const int64_t now = now_seconds();
+    const auto session = sessions.find(session_id);
+    if (!session || session->user_id != user.id || session->revoked_at || session->expires_at <= now) return std::nullopt;
+    std::vector<std::string> amr = session->amr;
+    if (std::find(amr.begin(), amr.end(), factor) == amr.end()) amr.emplace_back(factor);
+    if (!sessions.set_authentication(session_id, amr, now)) return std::nullopt;
+    IssuedTokens tokens{user, session->id, sign_access(user, session->id, amr, now), std::nullopt, 0};
+    tokens.mfa = user_mfa(user.id);
+    return tokens;
+  });
+}
+
+UserMfa SessionService::user_mfa(std::string_view user_id) {
+  return {store::TotpFactorStore(db_).is_enabled(user_id), 0};
 }
 
 IssuedTokens SessionService::start_session(const store::User& user, std::string_view event,
@@ -77,6 +112,7 @@ IssuedTokens SessionService::start_session(const store::User& user, std::string_
         user.id, now, now + config_.tokens.session_max_seconds,
         store::SessionLogin{client.address, client.user_agent, amr, now});
     IssuedTokens tokens{user, session.id, sign_access(user, session.id, std::move(amr), now), std::nullopt, 0};
+    tokens.mfa = user_mfa(user.id);
     tokens.refresh_token = issue_refresh_token(session.id, std::nullopt, session.expires_at, tokens.refresh_expires_at);
     audit::write(audit_, events, event, user.id, session.id);
     return tokens;
@@ -159,9 +195,10 @@ RefreshResult SessionService::refresh(std::string_view refresh_token) {
       }
       if (now >= consumed.session_expires_at) return {RefreshOutcome::invalid, std::nullopt};
       // Two tabs refreshed at once: the loser gets an access token for the same session, no fork.
-      return {RefreshOutcome::grace, IssuedTokens{*user, consumed.session_id, session_access(), std::nullopt, 0}};
+      return {RefreshOutcome::grace,
+              IssuedTokens{*user, consumed.session_id, session_access(), std::nullopt, 0, user_mfa(user->id)}};
     }
-    IssuedTokens tokens{*user, consumed.session_id, session_access(), std::nullopt, 0};
+    IssuedTokens tokens{*user, consumed.session_id, session_access(), std::nullopt, 0, user_mfa(user->id)};
     tokens.refresh_token =
         issue_refresh_token(consumed.session_id, token_hash, consumed.session_expires_at, tokens.refresh_expires_at);
     store::SessionStore(db_).touch(consumed.session_id, now);

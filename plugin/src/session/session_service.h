@@ -23,6 +23,12 @@
 
 namespace latchkey::session {
 
+// The second factors a user has on: the token body's user.mfa (CONTRACT §10).
+struct UserMfa {
+  bool totp = false;
+  int64_t passkeys = 0;  // passkeys arrive with the next issue
+};
+
 // What a successful login or refresh hands out.
 struct IssuedTokens {
   store::User user;
@@ -30,6 +36,7 @@ struct IssuedTokens {
   jwt::IssuedAccessToken access;
   std::optional<std::string> refresh_token;  // absent when a refresh inside the grace window did not rotate
   int64_t refresh_expires_at = 0;            // epoch seconds; meaningful with refresh_token
+  UserMfa mfa = {};
 };
 
 // A first factor passed and a second one is due (CONTRACT §10 "mfaRequired"): no session yet.
@@ -101,6 +108,10 @@ class SessionService {
   // in the audit log ("login.succeeded", "google.signed_in").
   IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded",
                              std::vector<std::string> amr = {"pwd"});
+  // Step-up: the live session's amr gains `factor` and auth_time becomes now; a new access token
+  // (no refresh token) says so. nullopt when the session is not the user's or no longer live.
+  std::optional<IssuedTokens> step_up(const store::User& user, std::string_view session_id, std::string_view factor);
+  UserMfa user_mfa(std::string_view user_id);
 
   // The sessions a user sees and ends (owned_sessions.cpp). Only the user's own: another user's
   // session id is not_found and ends nothing. Each session ended is a `session.revoked` event

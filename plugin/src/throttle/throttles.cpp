@@ -21,6 +21,12 @@ Limits mail_limits(const config::AuthConfig& config, std::string name) {
 // A page asks for one nonce per sign-in button it shows.
 Limits nonce_limits() { return {"nonce", 60, 0, 60}; }
 
+Limits mfa_limits(const config::AuthConfig& config) {
+  Limits limits = login_limits(config);
+  limits.name = "mfa";
+  return limits;
+}
+
 Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
                          const std::function<void(std::string_view)>& warn) {
   const bool shared = config.login_throttle.scope == config::ThrottleScope::database;
@@ -29,7 +35,7 @@ Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
     return std::make_unique<MemoryThrottle>(limits);
   };
   return {make(login_limits(config)), make(mail_limits(config, "resend")), make(mail_limits(config, "reset")),
-          make(nonce_limits())};
+          make(nonce_limits()), make(mfa_limits(config))};
 }
 
 }  // namespace latchkey::throttle

@@ -17,6 +17,7 @@ struct Throttles {
   std::unique_ptr<Throttle> resend;  // confirmation mails per email and address
   std::unique_ptr<Throttle> reset;   // password-reset mails per email and address
   std::unique_ptr<Throttle> nonce;   // Google sign-in nonces per address
+  std::unique_ptr<Throttle> mfa;     // wrong second-factor codes per user and address
 };
 
 // The limits themselves: login from login_throttle, mail from email.resend_interval_seconds
@@ -24,6 +25,8 @@ struct Throttles {
 Limits login_limits(const config::AuthConfig& config);
 Limits mail_limits(const config::AuthConfig& config, std::string name);
 Limits nonce_limits();
+// Wrong codes (TOTP, recovery) as failed logins: the same window and numbers, counted apart.
+Limits mfa_limits(const config::AuthConfig& config);
 
 // warn: where a database throttle reports that it could not count.
 Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
