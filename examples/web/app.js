@@ -225,6 +225,9 @@ function showMfaPrompt(show, useRecovery = false) {
   $('mfa-recovery-label').hidden = !useRecovery;
   $('mfa-recovery').required = useRecovery;
   $('mfa-switch').textContent = useRecovery ? 'Use a code from the app instead' : 'Use a recovery code instead';
+  $('mfa-prompt').textContent = useRecovery
+    ? 'Enter one of the recovery codes you saved when you turned two-factor authentication on.'
+    : 'Enter the 6-digit code from your authenticator app.';
   $('mfa-form').dataset.recovery = String(useRecovery);
   $('mfa-code').value = '';
   $('mfa-recovery').value = '';

@@ -146,7 +146,7 @@ test('a protected call answering mfa_required opens the step-up prompt; the code
       assert.match(await page.textContent('#stepup-text'), /turn it on under Security/);
       await screenshot(page, 'stepup-no-factor');
       await page.click('#stepup-cancel');
-      await page.waitForSelector('#stepup-dialog:not([open])');
+      await page.waitForFunction(() => !document.getElementById('stepup-dialog').open);
 
       const { secret, enabledAt } = await enrolTotp(page, user.password);
       // This session was started with the password only: adding a note still needs the step-up.
@@ -157,7 +157,7 @@ test('a protected call answering mfa_required opens the step-up prompt; the code
       await page.fill('#stepup-code', totp(secret, enabledAt + NEXT_STEP_MS));
       await screenshot(page, 'stepup-prompt');
       await page.click('#stepup-button');
-      await page.waitForSelector('#stepup-dialog:not([open])');
+      await page.waitForFunction(() => !document.getElementById('stepup-dialog').open);
       assert.equal(await page.getAttribute('#status', 'data-state'), 'signed-in');
 
       await page.click('#note-add');

@@ -76,7 +76,11 @@ export async function startHost({ tokens = {}, auth = {}, magicLinks = false } =
   await mkdir(tmpRoot, { recursive: true });
   const dir = await mkdtemp(path.join(tmpRoot, 'latchkey-e2e-'));
   const mailDir = path.join(dir, 'mail');
-  const env = { ...process.env, LATCHKEY_JWT_SECRET: randomBytes(32).toString('hex') };
+  const env = {
+    ...process.env,
+    LATCHKEY_JWT_SECRET: randomBytes(32).toString('hex'),
+    LATCHKEY_MFA_KEY: randomBytes(32).toString('hex'),
+  };
   // The port must be known before the start for the mail links: pick a free one, retry on a clash.
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
@@ -96,6 +100,7 @@ export async function startHost({ tokens = {}, auth = {}, magicLinks = false } =
           ...(magicLinks ? { magic_link_url: `${base}/magic.html?token={token}` } : {}),
         },
         protect: [{ prefix: '/api/admin', roles: ['admin'] }],
+        mfa: { encryption_key: '${LATCHKEY_MFA_KEY}' },   // TOTP secrets are stored encrypted
         ...auth,
       },
     }];
