@@ -21,6 +21,7 @@ function explain(error) {
     rate_limited: 'Too many attempts: wait a little and try again.',
     weak_password: 'Choose a longer password.',
     invalid_code: 'That code is not right (or was already used). Try the next one.',
+    invalid_request: 'That does not look like a code: check what you typed.',
   };
   return known[error.code] || error.message || String(error);
 }

@@ -142,8 +142,8 @@ export class LatchkeyClient extends EventTarget {
   /**
    * The second step of a login that answered mfaRequired: a code from the authenticator app or
    * one of the recovery codes. Resolves to the user; rejects with a LatchkeyError (401
-   * invalid_code: try again; 429 rate_limited). Any other refusal (the 5 minutes are over)
-   * drops the kept mfaToken: sign in again.
+   * invalid_code, 400 invalid_request, 429 rate_limited: try again). 401 invalid_mfa_token (used,
+   * or the 5 minutes are over) drops the kept mfaToken: sign in again.
    * @param {{code: string}|{recoveryCode: string}} factor
    */
   async verifyMfa({ code, recoveryCode } = {}) {
@@ -155,7 +155,9 @@ export class LatchkeyClient extends EventTarget {
       // (JSON.stringify leaves out the factor that is undefined.)
       body = await this.#post('/mfa/verify', { mfaToken: this.#mfaToken, code, recoveryCode });
     } catch (error) {
-      if (!(error instanceof LatchkeyError) || !['invalid_code', 'rate_limited'].includes(error.code)) {
+      // The sign-in itself is over (401 invalid_mfa_token: used or expired); a wrong, malformed or
+      // throttled code leaves it open for another try.
+      if (error instanceof LatchkeyError && error.status === 401 && error.code !== 'invalid_code') {
         this.#mfaToken = null;
       }
       throw error;
