@@ -21,7 +21,6 @@ function explain(error) {
     rate_limited: 'Too many attempts: wait a little and try again.',
     weak_password: 'Choose a longer password.',
     invalid_code: 'That code is not right (or was already used). Try the next one.',
-    invalid_request: 'That does not look like a code: check what you typed.',
   };
   return known[error.code] || error.message || String(error);
 }
@@ -151,6 +150,11 @@ function showTotp(part) {
 
 function showTotpState(user) { showTotp(user?.mfa?.totp ? 'on' : 'off'); }
 
+// For the forms that send a code: a malformed one is a typing slip, not a broken request.
+function explainCode(error) {
+  return error.code === 'invalid_request' ? 'That does not look like a code: check what you typed.' : explain(error);
+}
+
 // A 6-digit code, or else a recovery code (for the fields that take either).
 function codeOrRecovery(text) {
   const value = text.trim();
@@ -192,7 +196,7 @@ $('totp-enable-form').addEventListener('submit', async (event) => {
     showTotp('recovery');
     say('Two-factor authentication is on.', 'ok');
   } catch (error) {
-    say(explain(error), 'error');
+    say(explainCode(error), 'error');
   }
 });
 
@@ -212,7 +216,7 @@ $('totp-disable-form').addEventListener('submit', async (event) => {
     showTotpState(await auth.me());
     say('Two-factor authentication is off.', 'ok');
   } catch (error) {
-    say(explain(error), 'error');
+    say(explainCode(error), 'error');
   }
 });
 
@@ -257,7 +261,7 @@ $('mfa-form').addEventListener('submit', async (event) => {
       showMfaPrompt(false);
       return say('The sign-in took too long: please sign in again.', 'error');
     }
-    say(explain(error), 'error');
+    say(explainCode(error), 'error');
   }
 });
 
@@ -288,7 +292,7 @@ $('stepup-form').addEventListener('submit', async (event) => {
     say('Confirmed.', 'ok');
     await loadNotes();   // what asked for it, again
   } catch (error) {
-    $('stepup-error').textContent = explain(error);
+    $('stepup-error').textContent = explainCode(error);
   }
 });
 
