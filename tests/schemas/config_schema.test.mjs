@@ -45,7 +45,10 @@ const good = [
     },
     password: { min_length: 1, max_length: 4096, argon2_memory_kib: 8, argon2_iterations: 1024, argon2_parallelism: 1 },
     login_throttle: { window_seconds: 86400, max_failures_per_account: 1, max_failures_per_address: 1000000 },
-    email: { confirm_token_ttl_seconds: 60, reset_token_ttl_seconds: 604800, smtp_timeout_seconds: 300, resend_interval_seconds: 0 },
+    email: {
+      confirm_token_ttl_seconds: 60, reset_token_ttl_seconds: 604800, smtp_timeout_seconds: 300, resend_interval_seconds: 0,
+      magic_link_ttl_seconds: 86400,
+    },
   }, { threads: 256, max_body_bytes: 0 })],
   ['a 32-byte secret of 8 four-byte characters', withAuth({ tokens: { secret: '🔑'.repeat(8) } })],
   ['${NAME} for an enum, the listen address and a plugin path', {
@@ -140,6 +143,8 @@ const bad = [
   ['mail transport sendmail', withAuth({ ...hs256, email: { transport: 'sendmail' } }), '/plugins/0/config/email/transport'],
   ['a confirm_url without {token}', withAuth({ ...hs256, email: { confirm_url: 'http://127.0.0.1:8080/confirm.html' } }), '/plugins/0/config/email/confirm_url'],
   ['a reset token TTL over 7 days', withAuth({ ...hs256, email: { reset_token_ttl_seconds: 604801 } }), '/plugins/0/config/email/reset_token_ttl_seconds'],
+  ['a magic link TTL under a minute', withAuth({ ...hs256, email: { magic_link_ttl_seconds: 59 } }), '/plugins/0/config/email/magic_link_ttl_seconds'],
+  ['a magic_link_url without {token}', withAuth({ ...hs256, email: { magic_link_url: 'http://127.0.0.1:8080/magic.html' } }), '/plugins/0/config/email/magic_link_url'],
   ['smtp_username as a number', withAuth({ ...hs256, email: { smtp_username: 5 } }), '/plugins/0/config/email/smtp_username'],
   ['google client_id as a number', withAuth({ ...hs256, google: { client_id: 123 } }), '/plugins/0/config/google/client_id'],
   ['protect as an object', withAuth({ ...hs256, protect: { prefix: '/api' } }), '/plugins/0/config/protect'],

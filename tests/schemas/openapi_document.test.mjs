@@ -71,6 +71,11 @@ const contract = [
   ['POST', `${P}/password/change`, 400, 'invalid_request', 'weak_password'], ['POST', `${P}/password/change`, 429, 'rate_limited'],
   ['POST', `${P}/password/change`, 503, 'service_unavailable'],
   ['GET', '/.well-known/jwks.json', 200], ['GET', `${P}/openapi.json`, 200],
+  // CONTRACT §10, magic links (docs/AUTH.md "Magic links").
+  ['POST', `${P}/magic-link`, 202], ['POST', `${P}/magic-link`, 400, 'invalid_request'],
+  ['POST', `${P}/magic-link`, 429, 'rate_limited'], ['POST', `${P}/magic-link`, 503, 'service_unavailable'],
+  ['POST', `${P}/magic-link/verify`, 200], ['POST', `${P}/magic-link/verify`, 400, 'invalid_request'],
+  ['POST', `${P}/magic-link/verify`, 401, 'invalid_token'], ['POST', `${P}/magic-link/verify`, 403, 'account_disabled'],
 ];
 
 test('every route, status and error code of CONTRACT §3 is in the document', () => {

@@ -315,6 +315,32 @@ test('Google sign-in: a nonce, a bad credential, a body without one, a valid ID 
   assert.equal(signedIn.body.user.email, email);
 });
 
+test('magic links: 202 for any address, 429 when asked again, bad tokens, then a sign-in once, a disabled account', async () => {
+  const email = newEmail('magic');
+  await registerAndConfirm(email);
+  const asked = await expect('POST', `${P}/magic-link`, { json: { email }, status: 202 });
+  assert.deepEqual(asked.body, { status: 'accepted' });
+  await expect('POST', `${P}/magic-link`, { json: { email: newEmail('unknown') }, status: 202 });
+  const limited = await expect('POST', `${P}/magic-link`, { json: { email }, status: 429, error: 'rate_limited' });
+  assert.ok(Number(limited.headers['retry-after']) >= 1);
+  await expect('POST', `${P}/magic-link`, { json: { email: 7 }, conforming: false, status: 400, error: 'invalid_request' });
+
+  const token = await waitForLinkToken(host.mailDir, email, 'magic.html', seenTokens);
+  await expect('POST', `${P}/magic-link/verify`, { json: { token: 'not-a-real-token' }, status: 401, error: 'invalid_token' });
+  await expect('POST', `${P}/magic-link/verify`, { json: { link: token }, conforming: false, status: 400, error: 'invalid_request' });
+  const signedIn = await expect('POST', `${P}/magic-link/verify`, { json: { token }, status: 200 });
+  assert.equal(signedIn.body.user.email, email);
+  assert.ok(cookiesOf(signedIn).refreshToken);
+  await expect('POST', `${P}/magic-link/verify`, { json: { token }, status: 401, error: 'invalid_token' });
+
+  const disabled = newEmail('magic-disabled');
+  await registerAndConfirm(disabled);
+  await expect('POST', `${P}/magic-link`, { json: { email: disabled }, status: 202 });
+  const late = await waitForLinkToken(host.mailDir, disabled, 'magic.html', seenTokens);
+  await host.cli(['user', 'disable', disabled]);
+  await expect('POST', `${P}/magic-link/verify`, { json: { token: late }, status: 403, error: 'account_disabled' });
+});
+
 test('JWKS, the browser client, a body over max_body_bytes', async () => {
   const jwks = await expect('GET', '/.well-known/jwks.json', { status: 200 });
   assert.deepEqual(jwks.body, { keys: [] });  // HS256: secrets stay secret

@@ -79,6 +79,7 @@ export async function startHost({ auth = {}, host = {}, files = {} } = {}) {
       transport: 'file', file_dir: 'mail',
       confirm_url: 'http://app.test/confirm.html?token={token}',
       reset_url: 'http://app.test/reset.html?token={token}',
+      magic_link_url: 'http://app.test/magic.html?token={token}',
     },
   };
   const authConfig = { ...defaults };

@@ -3,7 +3,6 @@
 // knows whether the address exists, so both paths cost alike.
 #include "account/account_service.h"
 
-#include "jwt/base64url.h"
 #include "password/new_password.h"
 #include "password/policy.h"
 #include "mail/link.h"
@@ -15,20 +14,9 @@
 #include "store/user_store.h"
 #include "throttle/counted_attempt.h"
 
-#include <botan/auto_rng.h>
-
 #include <algorithm>
 
 namespace latchkey::account {
-namespace {
-
-std::string random_token() {
-  Botan::AutoSeeded_RNG rng;
-  const auto bytes = rng.random_vec(32);
-  return jwt::base64url_encode(std::span<const uint8_t>(bytes.data(), bytes.size()));
-}
-
-}  // namespace
 
 bool is_plausible_email(std::string_view text) {
   if (text.empty() || text.size() > 254) return false;
@@ -61,7 +49,7 @@ int64_t AccountService::now_seconds() const {
 std::string AccountService::issue_token(std::string_view user_id, bool reset) {
   const int64_t now = now_seconds();
   const uint32_t ttl = reset ? config_.email.reset_token_ttl_seconds : config_.email.confirm_token_ttl_seconds;
-  std::string token = random_token();
+  std::string token = new_link_token();
   store::OneTimeTokenStore(db_).create({store::hash_token(token), std::string(user_id),
                                         reset ? store::OneTimePurpose::reset : store::OneTimePurpose::confirm, now,
                                         now + ttl});
@@ -120,40 +108,23 @@ ConfirmOutcome AccountService::confirm(std::string_view token) {
   return outcome;
 }
 
-std::optional<MailRequestResult> AccountService::throttled(throttle::Throttle& limiter, std::string_view email,
-                                                          std::string_view client_address) {
-  if (auto wait = limiter.count(email, client_address)) {
-    return MailRequestResult{MailRequestOutcome::rate_limited, *wait};
-  }
-  return std::nullopt;
-}
-
 MailRequestResult AccountService::resend_confirmation(std::string_view email, std::string_view client_address) {
-  const std::string address = store::normalise_email(email);
-  if (auto limited = throttled(*throttles_.resend, address, client_address)) return *limited;
-  bool queued = false;
-  db_.transaction([&] {
-    const std::optional<store::User> user = store::UserStore(db_).find_by_email(address);
-    if (!user || user->confirmed_at || !user->active) return;  // nothing to send, and nothing said
-    queue(templates_.confirm(user->email, mail::link_with_token(config_.email.confirm_url, issue_token(user->id, false))));
-    queued = true;
-  });
-  if (queued) wake_sender_();
-  return {};
+  return request_link_mail(
+      db_, *throttles_.resend, email, client_address, now_seconds(),
+      [&](const store::User& user) -> std::optional<mail::Message> {
+        if (user.confirmed_at) return std::nullopt;
+        return templates_.confirm(user.email, mail::link_with_token(config_.email.confirm_url, issue_token(user.id, false)));
+      },
+      wake_sender_);
 }
 
 MailRequestResult AccountService::forgot_password(std::string_view email, std::string_view client_address) {
-  const std::string address = store::normalise_email(email);
-  if (auto limited = throttled(*throttles_.reset, address, client_address)) return *limited;
-  bool queued = false;
-  db_.transaction([&] {
-    const std::optional<store::User> user = store::UserStore(db_).find_by_email(address);
-    if (!user || !user->active) return;
-    queue(templates_.reset(user->email, mail::link_with_token(config_.email.reset_url, issue_token(user->id, true))));
-    queued = true;
-  });
-  if (queued) wake_sender_();
-  return {};
+  return request_link_mail(
+      db_, *throttles_.reset, email, client_address, now_seconds(),
+      [&](const store::User& user) -> std::optional<mail::Message> {
+        return templates_.reset(user.email, mail::link_with_token(config_.email.reset_url, issue_token(user.id, true)));
+      },
+      wake_sender_);
 }
 
 ResetOutcome AccountService::reset_password(std::string_view token, std::string_view new_password) {

@@ -3,6 +3,7 @@
 // they announce, and a background sender delivers them.
 #pragma once
 
+#include "account/mail_request.h"
 #include "audit/audit_log.h"
 #include "config/auth_config.h"
 #include "mail/templates.h"
@@ -22,18 +23,12 @@ namespace latchkey::account {
 
 enum class RegisterOutcome { accepted, invalid_email, weak_password };
 enum class ConfirmOutcome { confirmed, invalid_token };
-enum class MailRequestOutcome { accepted, rate_limited };
 enum class ResetOutcome { done, invalid_token, weak_password };
 enum class ChangeOutcome { done, wrong_password, weak_password, no_such_user, rate_limited };
 
 struct ChangeResult {
   ChangeOutcome outcome = ChangeOutcome::done;
   std::chrono::seconds retry_after{0};  // rate_limited only
-};
-
-struct MailRequestResult {
-  MailRequestOutcome outcome = MailRequestOutcome::accepted;
-  std::chrono::seconds retry_after{0};
 };
 
 class AccountService {
@@ -70,8 +65,6 @@ class AccountService {
   // A new one-time token for user_id; returns the token (only its hash is stored).
   std::string issue_token(std::string_view user_id, bool reset);
   void queue(const mail::Message& message);
-  static std::optional<MailRequestResult> throttled(throttle::Throttle& limiter, std::string_view email,
-                                                    std::string_view client_address);
   void forget_sessions_of(std::string_view user_id);
 
   const config::AuthConfig& config_;

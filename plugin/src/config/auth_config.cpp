@@ -200,14 +200,17 @@ void read_email(JsonReader reader, EmailConfig& email) {
   reader.read("from", email.from);
   reader.read("confirm_url", email.confirm_url);
   reader.read("reset_url", email.reset_url);
+  reader.read("magic_link_url", email.magic_link_url);
   reader.read("confirm_redirect", email.confirm_redirect);
   reader.read("templates_dir", email.templates_dir);
   reader.read("confirm_token_ttl_seconds", email.confirm_token_ttl_seconds, 60, 2592000);
   reader.read("reset_token_ttl_seconds", email.reset_token_ttl_seconds, 60, 604800);
+  reader.read("magic_link_ttl_seconds", email.magic_link_ttl_seconds, 60, 86400);
   reader.read("smtp_timeout_seconds", email.smtp_timeout_seconds, 1, 300);
   reader.read("resend_interval_seconds", email.resend_interval_seconds, 0, 86400);
   if (email.confirm_url.find("{token}") == std::string::npos) reader.error("confirm_url", "must contain {token}");
   if (email.reset_url.find("{token}") == std::string::npos) reader.error("reset_url", "must contain {token}");
+  if (email.magic_link_url.find("{token}") == std::string::npos) reader.error("magic_link_url", "must contain {token}");
   if (email.transport != "file" && email.transport != "log" && email.transport != "smtp")
     reader.error("transport", "must be file, log or smtp");
 }

@@ -91,10 +91,12 @@ struct EmailConfig {
   std::string from = "Latchkey <no-reply@localhost>";
   std::string confirm_url = "http://127.0.0.1:8080/confirm.html?token={token}";
   std::string reset_url = "http://127.0.0.1:8080/reset.html?token={token}";
+  std::string magic_link_url = "http://127.0.0.1:8080/magic.html?token={token}";  // the sign-in link's page
   std::optional<std::string> confirm_redirect;
   std::optional<std::string> templates_dir;  // replaces built-in templates by name (see docs/AUTH.md)
   uint32_t confirm_token_ttl_seconds = 86400;
   uint32_t reset_token_ttl_seconds = 3600;
+  uint32_t magic_link_ttl_seconds = 900;
   uint32_t smtp_timeout_seconds = 10;
   uint32_t resend_interval_seconds = 60;  // at most one confirmation mail per address this often
 };

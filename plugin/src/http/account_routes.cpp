@@ -74,19 +74,11 @@ void confirm_post(PluginState& state, Exchange& exchange) {
   answer_confirm(state, exchange, *token, false);
 }
 
-// resend and forgot: {email} → 202 whatever the address, 429 when asked too often.
 template <account::MailRequestResult (account::AccountService::*request)(std::string_view, std::string_view)>
 void mail_request(PluginState& state, Exchange& exchange) {
-  auto body = json_body(exchange);
-  if (!body) return;
-  FieldErrors fields;
-  const auto email = string_field(*body, "email", kMaxEmailBytes, fields);
-  if (!fields.empty()) return bad_request(exchange, "email is a required string", fields);
-  const account::MailRequestResult result = ((*state.accounts).*request)(*email, exchange.remote_address());
-  if (result.outcome == account::MailRequestOutcome::rate_limited) {
-    return rate_limited(exchange, "too many requests for this address; try again later", result.retry_after);
-  }
-  accepted(exchange, "accepted");
+  answer_mail_request(exchange, [&](std::string_view email, std::string_view client_address) {
+    return ((*state.accounts).*request)(email, client_address);
+  });
 }
 
 void reset_password(PluginState& state, Exchange& exchange) {
@@ -141,6 +133,19 @@ void change_password(PluginState& state, Exchange& exchange) {
 }
 
 }  // namespace
+
+void answer_mail_request(Exchange& exchange, const MailRequest& request) {
+  auto body = json_body(exchange);
+  if (!body) return;
+  FieldErrors fields;
+  const auto email = string_field(*body, "email", kMaxEmailBytes, fields);
+  if (!fields.empty()) return bad_request(exchange, "email is a required string", fields);
+  const account::MailRequestResult result = request(*email, exchange.remote_address());
+  if (result.outcome == account::MailRequestOutcome::rate_limited) {
+    return rate_limited(exchange, "too many requests for this address; try again later", result.retry_after);
+  }
+  accepted(exchange, "accepted");
+}
 
 int32_t register_account_routes(PluginState& state) {
   const std::string& prefix = state.config.routes.prefix;

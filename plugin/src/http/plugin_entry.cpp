@@ -8,6 +8,7 @@
 #include "http/auth_routes.h"
 #include "http/client_script_route.h"
 #include "http/google_route.h"
+#include "http/magic_link_routes.h"
 #include "http/mfa_routes.h"
 #include "http/events_route.h"
 #include "http/openapi_route.h"
@@ -228,6 +229,9 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
                                                               *state->revocations, state->throttles,
                                                               [sender] { sender->wake(); });
   state->accounts->set_audit(state->audit.get());
+  state->magic_links = std::make_unique<account::MagicLinkService>(
+      cfg, *state->db, *state->templates, *state->throttles.magic_link, *state->sessions, [sender] { sender->wake(); });
+  state->magic_links->set_audit(state->audit.get());
   return state;
 }
 
@@ -280,6 +284,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     if (int32_t status = register_google_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_account_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_mfa_routes(*state); status != LK_OK) return status;
+    if (int32_t status = register_magic_link_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_client_script_route(*state); status != LK_OK) return status;
     if (int32_t status = register_openapi_route(*state); status != LK_OK) return status;
     if (int32_t status = register_events_route(*state); status != LK_OK) return status;

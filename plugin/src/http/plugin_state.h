@@ -2,6 +2,7 @@
 #pragma once
 
 #include "account/account_service.h"
+#include "account/magic_link_service.h"
 #include "audit/audit_log.h"
 #include "config/auth_config.h"
 #include "google/google_verifier.h"
@@ -54,6 +55,7 @@ struct PluginState {
   std::optional<mail::Templates> templates;
   std::unique_ptr<mail::Sender> mail_sender;
   std::unique_ptr<account::AccountService> accounts;
+  std::unique_ptr<account::MagicLinkService> magic_links;  // sign-in links by mail (CONTRACT §10)
   // The Argon2 computations: password.max_concurrent_hashes threads at idle priority (the memory
   // bound), fed by the hasher.
   std::unique_ptr<password::HashExecutor> hash_threads;

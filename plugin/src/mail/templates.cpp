@@ -65,6 +65,25 @@ const Template default_reset{
     "your password is unchanged.</p>\n"
     "</body></html>\n"};
 
+const Template default_magic_link{
+    "Your sign-in link",
+    "Hello,\n"
+    "\n"
+    "to sign in as {email}, open this link:\n"
+    "\n"
+    "{link}\n"
+    "\n"
+    "It works once, in any browser, and expires soon. If you did not ask for it, you can ignore this\n"
+    "mail; nobody can sign in without the link.\n",
+    "<!DOCTYPE html>\n<html><body>\n"
+    "<p>Hello,</p>\n"
+    "<p>to sign in as {email}, open this link:</p>\n"
+    "<p><a href=\"{link}\">Sign me in</a></p>\n"
+    "<p>Or copy it into your browser: {link}</p>\n"
+    "<p>It works once, in any browser, and expires soon. If you did not ask for it, you can ignore this mail; "
+    "nobody can sign in without the link.</p>\n"
+    "</body></html>\n"};
+
 std::string html_escape(const std::string& value) {
     std::string out;
     for (char c : value) {
@@ -147,6 +166,7 @@ Templates Templates::defaults() {
     t.confirm_ = default_confirm;
     t.already_registered_ = default_already_registered;
     t.reset_ = default_reset;
+    t.magic_link_ = default_magic_link;
     return t;
 }
 
@@ -158,16 +178,17 @@ std::variant<Templates, std::string> Templates::load(const config::EmailConfig& 
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) return "email.templates_dir " + dir.string() + " is not a folder";
     static const std::set<std::string> known = {"confirm.txt", "confirm.html", "already_registered.txt",
-                                                "already_registered.html", "reset.txt", "reset.html"};
+                                                "already_registered.html", "reset.txt", "reset.html",
+                                                "magic_link.txt", "magic_link.html"};
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const auto ext = entry.path().extension();
         if ((ext == ".txt" || ext == ".html") && !known.count(entry.path().filename().string()))
             return "unknown mail template " + entry.path().string() +
-                   " (expected confirm, already_registered or reset, .txt or .html)";
+                   " (expected confirm, already_registered, reset or magic_link, .txt or .html)";
     }
     if (ec) return "cannot list email.templates_dir " + dir.string() + ": " + ec.message();
     for (auto [name, slot] : {std::pair{"confirm", &t.confirm_}, std::pair{"already_registered", &t.already_registered_},
-                              std::pair{"reset", &t.reset_}}) {
+                              std::pair{"reset", &t.reset_}, std::pair{"magic_link", &t.magic_link_}}) {
         if (auto error = load_one(dir, name, *slot); !error.empty()) return error;
     }
     return t;
@@ -180,5 +201,9 @@ Message Templates::already_registered(const std::string& to, const std::string& 
 }
 
 Message Templates::reset(const std::string& to, const std::string& link) const { return render(reset_, to, link); }
+
+Message Templates::magic_link(const std::string& to, const std::string& link) const {
+    return render(magic_link_, to, link);
+}
 
 }  // namespace latchkey::mail

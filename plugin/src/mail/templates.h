@@ -1,4 +1,4 @@
-// The three mails' texts: built-in defaults (text + HTML), each replaceable by an operator's file
+// The mails' texts: built-in defaults (text + HTML), each replaceable by an operator's file
 // in `email.templates_dir`. Placeholders: {link} and {email} (HTML-escaped in .html files).
 #pragma once
 
@@ -23,7 +23,7 @@ public:
     static Templates defaults();
 
     // defaults(), with any of confirm.txt, confirm.html, already_registered.txt,
-    // already_registered.html, reset.txt, reset.html found in `email.templates_dir` (relative to
+    // already_registered.html, reset.txt, reset.html, magic_link.txt, magic_link.html found in `email.templates_dir` (relative to
     // config_dir) replacing the built-in one. A .txt file starts with a "Subject: ..." line. An
     // absent file keeps the default; an empty .html file means text only. Returns the error text
     // when the folder is missing, a file is unreadable or lacks its Subject line, or the folder
@@ -34,9 +34,11 @@ public:
     // For a registration of an address that already has an account: the link resets the password.
     Message already_registered(const std::string& to, const std::string& reset_link) const;
     Message reset(const std::string& to, const std::string& link) const;
+    // The sign-in link of POST <prefix>/magic-link.
+    Message magic_link(const std::string& to, const std::string& link) const;
 
 private:
-    Template confirm_, already_registered_, reset_;
+    Template confirm_, already_registered_, reset_, magic_link_;
 };
 
 // Replaces {link} and {email} (single pass: a value is never expanded again); other braces are

@@ -34,8 +34,14 @@ Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
     if (shared) return std::make_unique<DatabaseThrottle>(db, std::move(limits), warn);
     return std::make_unique<MemoryThrottle>(limits);
   };
-  return {make(login_limits(config)), make(mail_limits(config, "resend")), make(mail_limits(config, "reset")),
-          make(nonce_limits()), make(mfa_limits(config))};
+  Throttles throttles;
+  throttles.login = make(login_limits(config));
+  throttles.resend = make(mail_limits(config, "resend"));
+  throttles.reset = make(mail_limits(config, "reset"));
+  throttles.magic_link = make(mail_limits(config, "magic_link"));
+  throttles.nonce = make(nonce_limits());
+  throttles.mfa = make(mfa_limits(config));
+  return throttles;
 }
 
 }  // namespace latchkey::throttle

@@ -16,6 +16,7 @@ struct Throttles {
   std::unique_ptr<Throttle> login;   // failed logins (and wrong current passwords) per account and address
   std::unique_ptr<Throttle> resend;  // confirmation mails per email and address
   std::unique_ptr<Throttle> reset;   // password-reset mails per email and address
+  std::unique_ptr<Throttle> magic_link;  // sign-in link mails per email and address (limits as reset)
   std::unique_ptr<Throttle> nonce;   // Google sign-in nonces per address
   std::unique_ptr<Throttle> mfa;     // wrong second-factor codes per user and address
 };

@@ -77,6 +77,8 @@ TEST_P(SharedThrottle, TheMailRequestLimitIsSharedToo) {
       << "host B knows host A took this address's one request of the minute";
   EXPECT_EQ(http.post(host_url(0, "/confirm/resend"), body, kJson).status, 202) << "another kind of mail, its own limit";
   EXPECT_TRUE(is_json_error(http.post(host_url(1, "/confirm/resend"), body, kJson), 429, "rate_limited"));
+  EXPECT_EQ(http.post(host_url(1, "/magic-link"), body, kJson).status, 202) << "sign-in links: their own limit";
+  EXPECT_TRUE(is_json_error(http.post(host_url(0, "/magic-link"), body, kJson), 429, "rate_limited"));
 }
 
 TEST_P(SharedThrottle, WithScopeHostEachHostCountsOnItsOwn) {

@@ -99,6 +99,8 @@ TEST(AuthConfigDefaults, EveryDefaultIsTheContractsOne) {
   EXPECT_EQ(c.email.from, "Latchkey <no-reply@localhost>");
   EXPECT_EQ(c.email.confirm_url, "http://127.0.0.1:8080/confirm.html?token={token}");
   EXPECT_EQ(c.email.reset_url, "http://127.0.0.1:8080/reset.html?token={token}");
+  EXPECT_EQ(c.email.magic_link_url, "http://127.0.0.1:8080/magic.html?token={token}");
+  EXPECT_EQ(c.email.magic_link_ttl_seconds, 900u);
   EXPECT_FALSE(c.email.confirm_redirect.has_value());
   EXPECT_FALSE(c.google.client_id.has_value());
   EXPECT_EQ(c.google.jwks, "https://www.googleapis.com/oauth2/v3/certs");

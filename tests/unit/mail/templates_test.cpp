@@ -44,7 +44,7 @@ TEST(MailTemplates, DefaultsContainTheLinkAndAddress) {
     const auto t = Templates::defaults();
     const std::string link = "https://x.example/c?token=T0K3N";
     for (const Message& m : {t.confirm("u@example.org", link), t.already_registered("u@example.org", link),
-                             t.reset("u@example.org", link)}) {
+                             t.reset("u@example.org", link), t.magic_link("u@example.org", link)}) {
         EXPECT_EQ(m.to, "u@example.org");
         EXPECT_FALSE(m.subject.empty());
         EXPECT_NE(m.text.find(link), std::string::npos) << m.text;
@@ -53,6 +53,7 @@ TEST(MailTemplates, DefaultsContainTheLinkAndAddress) {
     }
     EXPECT_NE(t.already_registered("u@example.org", link).text.find("already have an account"), std::string::npos);
     EXPECT_NE(t.confirm("a@b.c", link).subject, t.reset("a@b.c", link).subject);
+    EXPECT_NE(t.magic_link("a@b.c", link).subject, t.reset("a@b.c", link).subject);
 }
 
 TEST(MailTemplates, NoTemplatesDirMeansDefaults) {
@@ -95,6 +96,18 @@ TEST(MailTemplates, EmptyHtmlFileMeansTextOnly) {
     EXPECT_EQ(m.subject, "Reset");
     EXPECT_EQ(m.text, "L\n");
     EXPECT_TRUE(m.html.empty());
+}
+
+TEST(MailTemplates, OperatorFilesReplaceTheMagicLinkMail) {
+    TempDir dir;
+    dir.write("magic_link.txt", "Subject: Sign in to Example\nHi {email}: {link}\n");
+    dir.write("magic_link.html", "<a href=\"{link}\">in</a>\n");
+    config::EmailConfig email;
+    email.templates_dir = dir.path().string();
+    const auto m = load_ok(email, "/").magic_link("a@b.c", "https://x/m?token=T&x=1");
+    EXPECT_EQ(m.subject, "Sign in to Example");
+    EXPECT_EQ(m.text, "Hi a@b.c: https://x/m?token=T&x=1\n");
+    EXPECT_EQ(m.html, "<a href=\"https://x/m?token=T&amp;x=1\">in</a>\n");
 }
 
 TEST(MailTemplates, MissingFolderIsAnError) {
