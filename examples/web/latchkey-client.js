@@ -23,9 +23,25 @@
 //
 // Events (the client is an EventTarget; `event.detail` carries the data):
 // - 'loggedin'  {user}: a login here or in another tab (or a session found by resume()).
-// - 'refreshed' {user, expiresIn}: new access token (here or in another tab).
+// - 'refreshed' {user, expiresIn}: new access token (here or in another tab, or after stepUp()).
 // - 'loggedout' {reason}: 'logout', 'refresh_failed' (the refresh token was refused) or
 //   'other_tab'. A network error or a 5xx during refresh is not a logout: it is retried.
+// - 'mfarequired' {url}: a request through auth.fetch answered 403 {"error":"mfa_required"} (a
+//   `protect` rule with "mfa": true): ask for a code, call stepUp({code}), then try again.
+//
+// Second factors, sessions and sign-in links (CONTRACT §10):
+//   const result = await auth.login(email, password);   // the user, or {mfaRequired, methods}
+//   if (result.mfaRequired) await auth.verifyMfa({ code });   // or { recoveryCode }
+//   await auth.stepUp({ code });                 // adds the factor to this session (amr)
+//   await auth.sessions();                       // [{id, current, device, ip, lastUsedAt, ...}]
+//   await auth.revokeSession(id); await auth.logoutOthers();
+//   await auth.requestMagicLink(email);          // the mail's link opens magic.html?token=...
+//   await auth.verifyMagicLink(token);           // the user, or {mfaRequired, methods}
+//   TOTP: auth.mfa.setupTotp() -> {secret, otpauthUri, qrSvg};
+//         auth.mfa.enableTotp({code, password}) -> {recoveryCodes} (shown once);
+//         auth.mfa.disableTotp({password, code} | {password, recoveryCode}).
+// The mfaToken of a login that needs a second factor stays inside the client (`mfaPending` tells
+// whether one is held); verifyMfa() spends it. It is not shared with other tabs.
 
 const CHANNEL = 'latchkey';
 const LOCK = 'latchkey-refresh';
@@ -69,12 +85,24 @@ export class LatchkeyClient extends EventTarget {
   #generation = 0;       // counts access tokens received (here or from another tab)
   #refreshing = null;    // the one refresh in flight in this tab
   #channel = null;
+  #mfaToken = null;      // from a login that needs a second factor; spent by verifyMfa()
+  #sessionId = null;     // this session's id, as the last sessions() answer marked it
 
   constructor(base, prefix, mode) {
     super();
     this.#base = base;
     this.#prefix = prefix;
     this.#mode = mode;
+    /** TOTP management for the signed-in user (all protected calls). */
+    this.mfa = Object.freeze({
+      /** A new secret (not on yet): resolves to {secret, otpauthUri, qrSvg}. */
+      setupTotp: () => this.#call('POST', '/mfa/totp/setup'),
+      /** Turns TOTP on: resolves to {recoveryCodes} (10 codes, shown once). */
+      enableTotp: ({ code, password }) => this.#call('POST', '/mfa/totp/enable', { code, password }),
+      /** Turns TOTP off and drops the recovery codes: {password, code} or {password, recoveryCode}. */
+      disableTotp: ({ password, code, recoveryCode }) =>
+        this.#call('POST', '/mfa/totp/disable', { password, code, recoveryCode }),
+    });
     if (typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel(CHANNEL);
       this.#channel.onmessage = (event) => this.#onBroadcast(event.data);
@@ -98,17 +126,92 @@ export class LatchkeyClient extends EventTarget {
   /** 'cookie' or 'bearer'. */
   get mode() { return this.#mode; }
 
+  /** Whether a login waits for its second factor (verifyMfa() would use the kept mfaToken). */
+  get mfaPending() { return this.#mfaToken !== null; }
+
   /**
-   * Signs in. Resolves to the user; rejects with a LatchkeyError (401 invalid_credentials,
+   * Signs in. Resolves to the user, or to {mfaRequired: true, methods} when the account has a
+   * second factor (then call verifyMfa()); rejects with a LatchkeyError (401 invalid_credentials,
    * 403 email_not_confirmed, 429 rate_limited, ...).
    * @param {string} email @param {string} password
    */
   async login(email, password) {
-    const body = await this.#post('/login', { email, password });
+    return this.#signedInOrChallenge(await this.#post('/login', { email, password }));
+  }
+
+  /**
+   * The second step of a login that answered mfaRequired: a code from the authenticator app or
+   * one of the recovery codes. Resolves to the user; rejects with a LatchkeyError (401
+   * invalid_code, 400 invalid_request, 429 rate_limited: try again). 401 invalid_mfa_token (used,
+   * or the 5 minutes are over) drops the kept mfaToken: sign in again.
+   * @param {{code: string}|{recoveryCode: string}} factor
+   */
+  async verifyMfa({ code, recoveryCode } = {}) {
+    if (this.#mfaToken === null) {
+      throw new LatchkeyError(400, { error: 'no_mfa_pending', message: 'Sign in first.' });
+    }
+    let body;
+    try {
+      // (JSON.stringify leaves out the factor that is undefined.)
+      body = await this.#post('/mfa/verify', { mfaToken: this.#mfaToken, code, recoveryCode });
+    } catch (error) {
+      // The sign-in itself is over (401 invalid_mfa_token: used or expired); a wrong, malformed or
+      // throttled code leaves it open for another try.
+      if (error instanceof LatchkeyError && error.status === 401 && error.code !== 'invalid_code') {
+        this.#mfaToken = null;
+      }
+      throw error;
+    }
+    return this.#signedInOrChallenge(body);
+  }
+
+  /** Forgets a pending second-factor step (the page's "Cancel"). */
+  cancelMfa() { this.#mfaToken = null; }
+
+  /**
+   * Proves a second factor for the current session (after an 'mfarequired' event): the session
+   * gets a new access token whose `amr` includes it. Resolves to the user.
+   * @param {{code: string}} factor
+   */
+  async stepUp({ code } = {}) {
+    const body = await this.#call('POST', '/mfa/step-up', { code });
     this.#accept(body);
-    this.#broadcast('loggedin', body);
-    this.#emit('loggedin', { user: this.#user });
+    this.#broadcast('refreshed', body);
+    this.#emit('refreshed', { user: this.#user, expiresIn: body.expiresIn });
     return this.#user;
+  }
+
+  /**
+   * This user's live sessions, newest first:
+   * [{id, current, createdAt, lastUsedAt, expiresAt, ip, userAgent, device, amr}].
+   */
+  async sessions() {
+    const { sessions } = await this.#call('GET', '/sessions');
+    this.#sessionId = sessions.find((session) => session.current)?.id ?? null;
+    return sessions;
+  }
+
+  /**
+   * Ends one of this user's sessions (404 not_found for an id that is not one of them). Ending
+   * this device's own session (as sessions() marked it) signs out here and in the other tabs.
+   */
+  async revokeSession(id) {
+    await this.#call('DELETE', `/sessions/${encodeURIComponent(id)}`);
+    if (id === this.#sessionId) this.#signOut('logout', true);
+  }
+
+  /** Ends every session of this user but this one. */
+  async logoutOthers() { await this.#call('POST', '/logout-others'); }
+
+  /** Asks for a sign-in link by mail (202 for every address). */
+  requestMagicLink(email) { return this.#post('/magic-link', { email }); }
+
+  /**
+   * Signs in with the token of a mailed link (any browser, once). Resolves like login(): the
+   * user, or {mfaRequired: true, methods}.
+   */
+  async verifyMagicLink(token) {
+    return this.#signedInOrChallenge(await this.#post('/magic-link/verify', { token }));
   }
 
   /**
@@ -172,11 +275,15 @@ export class LatchkeyClient extends EventTarget {
     const send = () => globalThis.fetch(
       input instanceof Request ? input.clone() : this.#url(input), this.#init(init));
     const generation = this.#generation;
-    const answer = await send();
-    if (answer.status !== 401) return answer;
+    let answer = await send();
     // Refresh unless a new token arrived while this request was out (then just retry).
-    if (generation === this.#generation && !(await this.refresh())) return answer;
-    return send();
+    if (answer.status === 401 && (generation !== this.#generation || await this.refresh())) {
+      answer = await send();
+    }
+    if (answer.status === 403 && (await readJson(answer.clone()))?.error === 'mfa_required') {
+      this.#emit('mfarequired', { url: answer.url });
+    }
+    return answer;
   }
 
   /**
@@ -260,6 +367,7 @@ export class LatchkeyClient extends EventTarget {
     this.#user = null;
     this.#signedIn = false;
     this.#dueAt = 0;
+    this.#sessionId = null;
     if (tellOthers) this.#postMessage({ type: 'loggedout' });
     if (was || reason === 'logout') this.#emit('loggedout', { reason });
   }
@@ -286,6 +394,33 @@ export class LatchkeyClient extends EventTarget {
   }
 
   #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+
+  // A login-like answer: the token body (signed in), or a second factor to ask for.
+  #signedInOrChallenge(body) {
+    if (body && body.mfaRequired) {
+      this.#mfaToken = body.mfaToken;
+      return { mfaRequired: true, methods: body.methods || [] };
+    }
+    this.#mfaToken = null;
+    this.#accept(body);
+    this.#broadcast('loggedin', body);
+    this.#emit('loggedin', { user: this.#user });
+    return this.#user;
+  }
+
+  // A call of the signed-in user (through fetch: refreshed once on a 401). Resolves to the JSON
+  // answer (null for 204); rejects with a LatchkeyError.
+  async #call(method, path, json) {
+    const init = { method };
+    if (json !== undefined) {
+      init.headers = { 'Content-Type': 'application/json' };
+      init.body = JSON.stringify(json);
+    }
+    const answer = await this.fetch(this.#prefix + path, init);
+    const body = await readJson(answer);
+    if (!answer.ok) throw new LatchkeyError(answer.status, body);
+    return body;
+  }
 
   async #post(path, json) {
     const answer = await globalThis.fetch(this.#url(this.#prefix + path), this.#init({

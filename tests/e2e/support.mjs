@@ -12,7 +12,7 @@
 //   E2E_TMPDIR             where the temporary folders go (default: the OS's)
 //   E2E_KEEP=1             keep the temporary folders (config, database, mail, host log)
 import { spawn, execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -66,8 +66,9 @@ export function freePort() {
  * @param {object} [options]
  * @param {object} [options.tokens] extra `tokens` settings (access_ttl_seconds, leeway_seconds, ...)
  * @param {object} [options.auth] extra top-level settings of the auth plugin's config
+ * @param {boolean} [options.magicLinks] set email.magic_link_url to this host's magic.html
  */
-export async function startHost({ tokens = {}, auth = {} } = {}) {
+export async function startHost({ tokens = {}, auth = {}, magicLinks = false } = {}) {
   for (const [what, file] of [['host', paths.host], ['auth plugin', paths.auth]]) {
     if (!existsSync(file)) throw new Error(`${what} not built: ${file} (build first, or set LATCHKEY_BUILD_DIR)`);
   }
@@ -75,7 +76,11 @@ export async function startHost({ tokens = {}, auth = {} } = {}) {
   await mkdir(tmpRoot, { recursive: true });
   const dir = await mkdtemp(path.join(tmpRoot, 'latchkey-e2e-'));
   const mailDir = path.join(dir, 'mail');
-  const env = { ...process.env, LATCHKEY_JWT_SECRET: randomBytes(32).toString('hex') };
+  const env = {
+    ...process.env,
+    LATCHKEY_JWT_SECRET: randomBytes(32).toString('hex'),
+    LATCHKEY_MFA_KEY: randomBytes(32).toString('hex'),
+  };
   // The port must be known before the start for the mail links: pick a free one, retry on a clash.
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
@@ -92,8 +97,10 @@ export async function startHost({ tokens = {}, auth = {} } = {}) {
           transport: 'file', file_dir: mailDir,
           confirm_url: `${base}/confirm.html?token={token}`,
           reset_url: `${base}/reset.html?token={token}`,
+          ...(magicLinks ? { magic_link_url: `${base}/magic.html?token={token}` } : {}),
         },
         protect: [{ prefix: '/api/admin', roles: ['admin'] }],
+        mfa: { encryption_key: '${LATCHKEY_MFA_KEY}' },   // TOTP secrets are stored encrypted
         ...auth,
       },
     }];
@@ -203,9 +210,9 @@ export async function launchBrowser() {
   });
 }
 
-/** A new context with bounded waits. */
-export async function newContext(browser) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
+/** A new context with bounded waits (`options`: more of playwright's, e.g. userAgent). */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 720 }, ...options });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   return context;
@@ -264,4 +271,40 @@ export function watchRequests(target, pattern) {
     entry.refreshCookie = cookies.some((c) => /^refreshToken=[^;]/.test(c));
   });
   return seen;
+}
+
+/** Saves a full-page screenshot as artifacts/NAME.png (look at them after a change of the page). */
+export async function screenshot(page, name) {
+  await mkdir(paths.artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(paths.artifacts, `${name}.png`), fullPage: true });
+}
+
+/** RFC 4648 base32 (no padding needed) to bytes: the TOTP secret as the page shows it. */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const bytes = [];
+  for (const char of text.toUpperCase().replace(/[\s=]/g, '')) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) { bytes.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * An RFC 6238 code written here, independent of the server's: HMAC-SHA1 over the 30 s step
+ * counter, dynamic truncation (RFC 4226 §5.3), `digits` digits. `key` is bytes or base32 text.
+ */
+export function totp(key, atMs = Date.now(), digits = 6) {
+  const secret = typeof key === 'string' ? base32Decode(key) : key;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const mac = createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(number % 10 ** digits).padStart(digits, '0');
 }
