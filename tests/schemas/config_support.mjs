@@ -24,7 +24,7 @@ export function schemaPointers(errors) {
 }
 
 export const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
-export const env = { ...process.env, LATCHKEY_JWT_SECRET: SECRET, LATCHKEY_AUTH_PLUGIN: paths.auth, SCHEMAS_ALGORITHM: 'HS256' };
+export const env = { ...process.env, LATCHKEY_JWT_SECRET: SECRET, LATCHKEY_MFA_KEY: SECRET, LATCHKEY_AUTH_PLUGIN: paths.auth, SCHEMAS_ALGORITHM: 'HS256' };
 export const builtPlugins = {
   'liblatchkey_auth.so': paths.auth,
   'libhello_plugin.so': path.join(build, 'examples/hello/libhello_plugin.so'),
