@@ -57,7 +57,7 @@ MagicLinkResult MagicLinkService::verify(std::string_view token) {
       user->confirmed_at = now;
       audit::write(audit_, events, "email.confirmed", user->id, {}, audit::detail({{"method", "magic_link"}}));
     }
-    return {MagicLinkOutcome::signed_in, sessions_.sign_in(*user, {"email"}, "magic_link.used")};
+    return {MagicLinkOutcome::signed_in, sessions_.sign_in(*user, {"email"}, "magic_link.used", events)};
   });
   audit::announce(audit_, events);
   return result;

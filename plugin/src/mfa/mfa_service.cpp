@@ -166,6 +166,7 @@ MfaResult MfaService::verify(std::string_view mfa_token, const SecondFactor& fac
   if (!user) return outcome(MfaOutcome::invalid_mfa_token);
   return throttled(*user, client_address, "verify", [&] {
     if (!user->active) return outcome(MfaOutcome::account_disabled);
+    audit::Pending events;
     try {
       session::IssuedTokens tokens = db_.transaction([&] {
         const int64_t now = now_seconds();
@@ -173,8 +174,9 @@ MfaResult MfaService::verify(std::string_view mfa_token, const SecondFactor& fac
         // Used up with the code: one session per challenge, even for two right codes sent at once.
         if (!challenges.consume(token_hash, now)) throw Refused{MfaOutcome::invalid_mfa_token};
         return sessions_.start_session(*user, sign_in_event(challenge->first_factor),
-                                       {challenge->first_factor, "otp"});
+                                       {challenge->first_factor, "otp"}, events);
       });
+      audit::announce(audit_, events);  // after the commit: the sign-in event of the session
       MfaResult result = outcome(MfaOutcome::ok);
       result.tokens = std::move(tokens);
       return result;

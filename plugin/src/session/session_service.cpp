@@ -70,9 +70,19 @@ std::string SessionService::issue_refresh_token(std::string_view session_id, std
 }
 
 SignIn SessionService::sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event) {
+  audit::Pending events;
+  SignIn signed_in = sign_in(user, std::move(amr), event, events);
+  audit::announce(audit_, events);
+  return signed_in;
+}
+
+SignIn SessionService::sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event,
+                               audit::Pending& events) {
   // A user with a second factor on gets a challenge: no session, no audit event yet; the sign-in
   // event is written when mfa/verify starts the session (MfaService::verify).
-  if (!store::TotpFactorStore(db_).is_enabled(user.id)) return {start_session(user, event, std::move(amr)), std::nullopt};
+  if (!store::TotpFactorStore(db_).is_enabled(user.id)) {
+    return {start_session(user, event, std::move(amr), events), std::nullopt};
+  }
   const int64_t now = now_seconds();
   std::string token = random_refresh_token();
   const std::string first_factor = amr.empty() ? "pwd" : amr.front();
@@ -105,7 +115,14 @@ UserMfa SessionService::user_mfa(std::string_view user_id) {
 IssuedTokens SessionService::start_session(const store::User& user, std::string_view event,
                                            std::vector<std::string> amr) {
   audit::Pending events;
-  IssuedTokens issued = db_.transaction([&] {
+  IssuedTokens issued = start_session(user, event, std::move(amr), events);
+  audit::announce(audit_, events);
+  return issued;
+}
+
+IssuedTokens SessionService::start_session(const store::User& user, std::string_view event,
+                                           std::vector<std::string> amr, audit::Pending& events) {
+  return db_.transaction([&] {
     const int64_t now = now_seconds();
     const audit::Client& client = audit::current_client();
     const store::Session session = store::SessionStore(db_).create(
@@ -117,8 +134,6 @@ IssuedTokens SessionService::start_session(const store::User& user, std::string_
     audit::write(audit_, events, event, user.id, session.id);
     return tokens;
   });
-  audit::announce(audit_, events);
-  return issued;
 }
 
 LoginResult SessionService::login(std::string_view email, std::string_view password, std::string_view client_address) {

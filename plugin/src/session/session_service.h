@@ -108,6 +108,12 @@ class SessionService {
   // in the audit log ("login.succeeded", "google.signed_in").
   IssuedTokens start_session(const store::User& user, std::string_view event = "login.succeeded",
                              std::vector<std::string> amr = {"pwd"});
+  // The same two inside a caller's transaction: the audit events go to `events`, which the caller
+  // announces after its own commit (an event announced earlier could name a change rolled back).
+  SignIn sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event,
+                 audit::Pending& events);
+  IssuedTokens start_session(const store::User& user, std::string_view event, std::vector<std::string> amr,
+                             audit::Pending& events);
   // Step-up: the live session's amr gains `factor` and auth_time becomes now; a new access token
   // (no refresh token) says so. nullopt when the session is not the user's or no longer live.
   std::optional<IssuedTokens> step_up(const store::User& user, std::string_view session_id, std::string_view factor);

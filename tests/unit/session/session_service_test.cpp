@@ -3,6 +3,8 @@
 // expiry, logout by either token, logout-all.
 #include "session/session_service.h"
 
+#include "audit/audit_log.h"
+
 #include "jwt/access_token.h"
 #include "store/denylist_store.h"
 #include "store/session_store.h"
@@ -387,6 +389,33 @@ TEST_F(SessionServiceTest, LogoutAllRevokesEverySessionOfTheUserOnly) {
   EXPECT_EQ(service_.refresh(*a2.refresh_token).outcome, RefreshOutcome::invalid);
   EXPECT_EQ(service_.refresh(*b.refresh_token).outcome, RefreshOutcome::rotated);
   EXPECT_FALSE(revocations_.allows(a1.session_id, a1.access.jti, a1.user.id));
+}
+
+// A sign-in inside a caller's transaction (mfa/verify, a magic link) leaves its audit event to the
+// caller: nothing is announced until the caller's commit, and a rollback leaves nothing at all.
+TEST_F(SessionServiceTest, SignInWithinACallersTransactionLeavesTheAnnouncementToTheCaller) {
+  std::vector<std::string> announced;
+  audit::AuditLog log(db(), 90, [&](const audit::AuditEvent& event, const std::string&) { announced.push_back(event.event); });
+  service_.set_audit(&log);
+  const std::string id = add_user("caller@example.com");
+  const store::User user = *store::UserStore(db()).find_by_id(id);
+
+  audit::Pending events;
+  const SignIn signed_in = db().transaction([&] { return service_.sign_in(user, {"email"}, "magic_link.used", events); });
+  ASSERT_TRUE(signed_in.tokens);
+  EXPECT_TRUE(announced.empty()) << "announced before the caller's commit";
+  ASSERT_EQ(events.size(), 1u);
+  log.announce(events);
+  EXPECT_EQ(announced, std::vector<std::string>{"magic_link.used"});
+
+  announced.clear();
+  audit::Pending rolled_back;
+  EXPECT_THROW(db().transaction([&] {
+    service_.start_session(user, "login.succeeded", {"pwd"}, rolled_back);
+    throw std::runtime_error("the caller's next step failed");
+  }), std::runtime_error);
+  EXPECT_TRUE(announced.empty());
+  EXPECT_EQ(store::SessionStore(db()).list_for_user(id).size(), 1u);  // only the first sign-in's session
 }
 
 }  // namespace
