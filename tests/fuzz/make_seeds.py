@@ -179,6 +179,19 @@ for name, text in {"plain": "ada@example.com", "mixed": "  Ada.Lovelace@Example.
                    "utf8": "J\u00fcrgen@B\u00fccher.DE", "odd": "\"a b\"@[127.0.0.1]"}.items():
     write("email", name, text)
 
+# device_name: User-Agents of the common browsers, a tool, and junk
+for name, text in {"chrome_linux": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+                   "firefox_windows": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+                   "safari_iphone": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+                   "edge": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.61",
+                   "curl": "curl/7.88.1", "junk": "\x00\xff(((;;;Mozilla"}.items():
+    write("device_name", name, text)
+
+# second_factor: codes as typed, and a sealed-looking secret
+for name, text in {"totp": "123456", "totp_spaced": " 123 456", "recovery": "abcde-fgh23",
+                   "recovery_upper": "ABCDEFGH23", "sealed": "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}.items():
+    write("second_factor", name, text)
+
 # mail_template: email, link, From, .txt (each ended by "\" + another byte), then the .html.
 def frame(*parts):
     return "".join(p.replace("\\", "\\\\") + "\\\n" for p in parts[:-1]) + parts[-1]
