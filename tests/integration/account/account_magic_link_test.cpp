@@ -3,6 +3,7 @@
 // in like time, limited like password/forgot; expired, used, garbage and malformed input change
 // nothing. Mail by file, and once through a real SMTP server (aiosmtpd).
 #include "account_test_support.h"
+#include "reference_totp.h"  // tests/unit/mfa
 #include "smtp_server.h"
 
 #include <algorithm>
@@ -109,6 +110,43 @@ TEST_P(AccountMagicLink, MailedLinkSignsInOnceWithAmrEmail) {
   EXPECT_EQ(string_member(event, "session"), string_member(claims, "sid"));
   EXPECT_EQ(string_member(event, "user_agent"), "OtherBrowser/2.0");
   EXPECT_EQ(used[0].find(token), std::string::npos) << "no secret in the audit log";
+}
+
+// CONTRACT §10: a user with a second factor gets mfaRequired after the link, as after a password;
+// the code then signs in with amr ["email","otp"], and the sign-in is audited once, then.
+TEST_P(AccountMagicLink, UserWithTotpIsAskedForTheCodeAfterTheLink) {
+  start_host(merge_json(file_mail_patch(mail_dir(), ""),
+                        R"({"mfa": {"encryption_key": "integration mfa key, 32 bytes or more"}})"));
+  add_user("totp@example.com");
+  const std::string access = access_token_of(login_ok("totp@example.com"));
+  const HttpResult setup = http.post(auth_url("/mfa/totp/setup"), "", bearer(access));
+  ASSERT_EQ(setup.status, 200) << setup.body;
+  const std::vector<uint8_t> key = test::key_of_base32(string_member(parse_json(setup.body), "secret"));
+  const HttpResult enabled =
+      post("/mfa/totp/enable",
+           R"({"code":")" + test::reference_totp(key, test::unix_now_inside_a_step() - 30) + R"(","password":")" +
+               kPassword + "\"}",
+           json_with(bearer(access)));
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+
+  const std::string token = link_token_for("totp@example.com");
+  ASSERT_FALSE(token.empty());
+  const HttpResult first = verify(token);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_TRUE(set_cookies(first).empty()) << "no session before the second factor";
+  const rapidjson::Document challenge = parse_json(first.body);
+  ASSERT_TRUE(challenge.HasMember("mfaRequired") && challenge["mfaRequired"].GetBool()) << first.body;
+  EXPECT_FALSE(challenge.HasMember("accessToken"));
+  EXPECT_TRUE(audit_lines("magic_link.used").empty()) << "no sign-in yet";
+  EXPECT_EQ(verify(token).status, 401) << "the link is used up by the first step";
+
+  const std::string code = test::reference_totp(key, test::unix_now_inside_a_step());
+  const HttpResult signed_in =
+      post("/mfa/verify", R"({"mfaToken":")" + string_member(challenge, "mfaToken") + R"(","code":")" + code + "\"}");
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  EXPECT_EQ(amr_of(signed_in), (std::vector<std::string>{"email", "otp"}));
+  EXPECT_TRUE(set_cookie(signed_in, "refreshToken"));
+  EXPECT_EQ(audit_lines("magic_link.used").size(), 1u);
 }
 
 TEST_P(AccountMagicLink, LinkConfirmsAnUnconfirmedAddress) {
