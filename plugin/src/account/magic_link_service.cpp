@@ -3,6 +3,7 @@
 #include "account/magic_link_service.h"
 
 #include "mail/link.h"
+#include "store/identity_store.h"
 #include "store/magic_link_store.h"
 #include "store/token_hash.h"
 #include "store/user_store.h"
@@ -52,7 +53,11 @@ MagicLinkResult MagicLinkService::verify(std::string_view token) {
     if (!user) return {};  // deleted meanwhile (its links go with it; this is the race's other side)
     if (!user->active) return {MagicLinkOutcome::account_disabled, {}};
     if (!user->confirmed_at) {
-      // The link reached the mailbox: that proves the address as a confirmation link does.
+      // The link reached the mailbox: that proves the address as a confirmation link does. It
+      // proves nothing of a password set before: whoever registered the address may not own it
+      // (a squatter waiting for the owner to confirm it), so that password goes, as with Google.
+      store::IdentityStore(db_).forget_unconfirmed_password(user->id, now);
+      user->password_hash.reset();
       users.mark_confirmed(user->id, now);
       user->confirmed_at = now;
       audit::write(audit_, events, "email.confirmed", user->id, {}, audit::detail({{"method", "magic_link"}}));
