@@ -8,7 +8,8 @@
 //
 // It keeps the session alive by itself: a silent refresh shortly before the access token expires
 // (2 minutes before, with jitter; at 75-85 % of the lifetime when that is under 10 minutes), one
-// refresh and one retry when a request answers 401 (concurrent 401s share one refresh), a refresh
+// refresh and one retry when a request answers 401 about its token (concurrent 401s share one
+// refresh; a 401 invalid_code or invalid_credentials is the answer, never retried), a refresh
 // on wake when a sleeping tab missed its timer, and one refreshing tab at a time across the tabs of
 // an origin (Web Locks), which share the result over a BroadcastChannel. Logging out in one tab
 // logs out the others.
@@ -276,8 +277,11 @@ export class LatchkeyClient extends EventTarget {
       input instanceof Request ? input.clone() : this.#url(input), this.#init(init));
     const generation = this.#generation;
     let answer = await send();
-    // Refresh unless a new token arrived while this request was out (then just retry).
-    if (answer.status === 401 && (generation !== this.#generation || await this.refresh())) {
+    // Refresh unless a new token arrived while this request was out (then just retry). Only a 401
+    // about the access token: a wrong code or password (401 invalid_code, invalid_credentials) sent
+    // again would count twice against the user's attempts.
+    if (answer.status === 401 && isTokenRefusal(await readJson(answer.clone())) &&
+        (generation !== this.#generation || await this.refresh())) {
       answer = await send();
     }
     if (answer.status === 403 && (await readJson(answer.clone()))?.error === 'mfa_required') {
@@ -443,6 +447,13 @@ export class LatchkeyClient extends EventTarget {
     }
     return { ...init, headers, credentials: 'include' };
   }
+}
+
+// A 401 that a refresh can cure: the access token's (RFC 6750), or one without a JSON error code
+// (an application route's own 401).
+function isTokenRefusal(body) {
+  const code = body?.error;
+  return typeof code !== 'string' || code === 'invalid_token' || code === 'token_expired';
 }
 
 async function readJson(answer) {

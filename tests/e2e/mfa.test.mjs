@@ -160,6 +160,17 @@ test('a protected call answering mfa_required opens the step-up prompt; the code
       await page.click('#note-add');
       await page.waitForSelector('#stepup-dialog[open]');
       assert.match(await page.textContent('#stepup-text'), /6-digit code/);
+      // A wrong code is the answer (401 invalid_code): sent once, no refresh, no retry, so that it
+      // counts once against the user's attempts.
+      const sent = [];
+      const count = (request) => sent.push(new URL(request.url()).pathname);
+      page.on('request', count);
+      const right = totp(secret, enabledAt + NEXT_STEP_MS);
+      await page.fill('#stepup-code', ['000000', '111111'].find((code) => code !== right));
+      await page.click('#stepup-button');
+      await page.waitForFunction(() => document.getElementById('stepup-error').textContent !== '');
+      page.off('request', count);
+      assert.deepEqual(sent, ['/api/auth/mfa/step-up']);
       await page.fill('#stepup-code', totp(secret, enabledAt + NEXT_STEP_MS));
       await screenshot(page, 'stepup-prompt');
       await page.click('#stepup-button');
