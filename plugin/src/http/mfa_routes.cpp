@@ -187,6 +187,8 @@ void verify(PluginState& state, Exchange& exchange) {
   if (!factor) return;
   const mfa::MfaResult result = state.mfa->verify(*token, *factor, exchange.remote_address());
   if (result.outcome != mfa::MfaOutcome::ok) return answer(exchange, result);
+  // The sign-in's first step counted "mfa_required"; this one completes it.
+  state.metrics.login("success");
   respond_tokens(state, exchange, *result.tokens);
 }
 

@@ -84,8 +84,16 @@ bool SessionStore::set_authentication(std::string_view id, const std::vector<std
     const std::string key(id), joined = join_amr(amr);
     const long long at = auth_time;
     return db_.run([&](soci::session& sql) {
-        return execute_once(sql, "UPDATE sessions SET amr = :amr, auth_time = :auth_time WHERE id = :id AND revoked_at IS NULL",
-                            soci::use(joined), soci::use(at), soci::use(key)) == 1;
+        if (execute_once(sql, "UPDATE sessions SET amr = :amr, auth_time = :auth_time WHERE id = :id AND revoked_at IS NULL",
+                         soci::use(joined), soci::use(at), soci::use(key)) == 1) {
+            return true;
+        }
+        // MariaDB counts changed rows, not matched ones: a second step-up within the same second
+        // changes nothing, and is still a live session that now says so.
+        int unchanged = 0;
+        sql << "SELECT COUNT(*) FROM sessions WHERE id = :id AND revoked_at IS NULL AND amr = :amr AND auth_time = :auth_time",
+            soci::into(unchanged), soci::use(key), soci::use(joined), soci::use(at);
+        return unchanged == 1;
     });
 }
 

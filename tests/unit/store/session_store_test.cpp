@@ -49,6 +49,8 @@ TEST_P(Sessions, KeepsTheLoginItCameFromAndStepUpChangesHowItAuthenticated) {
     found = sessions.find(session.id);
     EXPECT_EQ(found->amr, std::vector<std::string>({"pwd", "otp"}));
     EXPECT_EQ(found->auth_time, 160);
+    // The same again (a second step-up within the second): nothing changes, and it is still true.
+    EXPECT_TRUE(sessions.set_authentication(session.id, {"pwd", "otp"}, 160));
     EXPECT_FALSE(sessions.set_authentication("unknown", {"otp"}, 170));
     ASSERT_TRUE(sessions.revoke(session.id, 180));
     EXPECT_FALSE(sessions.set_authentication(session.id, {"pwd", "otp"}, 190));  // a revoked session stays ended
