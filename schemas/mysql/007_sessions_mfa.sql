@@ -21,11 +21,13 @@ CREATE TABLE totp_factors (
   FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
+-- code_hash: HMAC-SHA-256 (mfa/recovery_codes.h) under a key the database does not hold.
 CREATE TABLE recovery_codes (
-  code_hash  VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin PRIMARY KEY,
   user_id    VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  code_hash  VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   created_at BIGINT NOT NULL,
   used_at    BIGINT,
+  PRIMARY KEY (user_id, code_hash),
   FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 

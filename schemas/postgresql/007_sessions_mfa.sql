@@ -20,13 +20,14 @@ CREATE TABLE totp_factors (
   last_used_step   BIGINT
 );
 
+-- code_hash: HMAC-SHA-256 (mfa/recovery_codes.h) under a key the database does not hold.
 CREATE TABLE recovery_codes (
-  code_hash  VARCHAR(64) PRIMARY KEY,
   user_id    VARCHAR(64) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash  VARCHAR(64) NOT NULL,
   created_at BIGINT NOT NULL,
-  used_at    BIGINT
+  used_at    BIGINT,
+  PRIMARY KEY (user_id, code_hash)
 );
-CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
 
 -- A first factor passed, the second pending: the mfaToken of the login answer (single use).
 CREATE TABLE mfa_challenges (

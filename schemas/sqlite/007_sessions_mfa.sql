@@ -20,13 +20,14 @@ CREATE TABLE totp_factors (
   last_used_step   INTEGER
 );
 
+-- code_hash: HMAC-SHA-256 (mfa/recovery_codes.h) under a key the database does not hold.
 CREATE TABLE recovery_codes (
-  code_hash  TEXT PRIMARY KEY,
   user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash  TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  used_at    INTEGER
+  used_at    INTEGER,
+  PRIMARY KEY (user_id, code_hash)
 );
-CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
 
 -- A first factor passed, the second pending: the mfaToken of the login answer (single use).
 CREATE TABLE mfa_challenges (

@@ -38,7 +38,9 @@ MfaService::MfaService(const config::AuthConfig& config, store::Database& db, co
       sessions_(sessions),
       throttle_(code_throttle),
       clock_(std::move(clock)),
-      box_(TotpSecretBox::from_config(config)) {}
+      box_(TotpSecretBox::from_config(config)) {
+  if (const auto secret = totp_encryption_secret(config)) recovery_key_ = RecoveryCodeKey::from_secret(*secret);
+}
 
 int64_t MfaService::now_seconds() const {
   return std::chrono::floor<std::chrono::seconds>(clock_().time_since_epoch()).count();
@@ -71,7 +73,8 @@ bool MfaService::password_matches(const store::User& user, std::string_view pass
 
 bool MfaService::use_factor(const std::string& user_id, const SecondFactor& factor, int64_t now) {
   if (factor.kind == SecondFactor::Kind::recovery_code) {
-    return store::RecoveryCodeStore(db_).consume(user_id, recovery_code_hash(factor.value), now);
+    if (!recovery_key_) return false;
+    return store::RecoveryCodeStore(db_).consume(user_id, recovery_key_->hash(user_id, factor.value), now);
   }
   store::TotpFactorStore factors(db_);
   const auto stored = factors.find(user_id);
@@ -107,6 +110,7 @@ std::optional<int64_t> MfaService::pending_step(const store::User& user, std::st
 
 MfaResult MfaService::enable(const store::User& user, std::string_view code, std::string_view password,
                              std::string_view client_address) {
+  if (!box_ || !recovery_key_) return outcome(MfaOutcome::not_configured);
   const auto stored = store::TotpFactorStore(db_).find(user.id);
   if (!stored) return outcome(MfaOutcome::not_set_up);
   if (stored->enabled_at) return outcome(MfaOutcome::already_enabled);
@@ -117,7 +121,7 @@ MfaResult MfaService::enable(const store::User& user, std::string_view code, std
     if (!step) return outcome(MfaOutcome::invalid_code);
     std::vector<std::string> codes = new_recovery_codes();
     std::vector<std::string> hashes;
-    for (const std::string& one : codes) hashes.push_back(recovery_code_hash(one));
+    for (const std::string& one : codes) hashes.push_back(recovery_key_->hash(user.id, one));
     audit::Pending events;
     try {
       db_.transaction([&] {

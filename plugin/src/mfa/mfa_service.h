@@ -5,6 +5,7 @@
 
 #include "audit/audit_log.h"
 #include "config/auth_config.h"
+#include "mfa/recovery_codes.h"
 #include "mfa/totp_secret_box.h"
 #include "password/hasher.h"
 #include "session/session_service.h"
@@ -95,6 +96,7 @@ class MfaService {
   throttle::Throttle& throttle_;
   session::WallClock clock_;
   std::optional<TotpSecretBox> box_;  // none without an encryption key
+  std::optional<RecoveryCodeKey> recovery_key_;  // from the same secret; none without it
   audit::AuditLog* audit_ = nullptr;
 };
 

@@ -1,9 +1,12 @@
 // Random bytes from the system RNG, encoded with Botan's base32 and grouped in two fives.
 #include "mfa/recovery_codes.h"
 
-#include "store/token_hash.h"
+#include "keys/key_encryption.h"
 
 #include <botan/base32.h>
+#include <botan/hex.h>
+#include <botan/kdf.h>
+#include <botan/mac.h>
 #include <botan/system_rng.h>
 
 #include <algorithm>
@@ -49,6 +52,21 @@ std::optional<std::string> canonical_recovery_code(std::string_view typed) {
   return letters.substr(0, 5) + "-" + letters.substr(5);
 }
 
-std::string recovery_code_hash(std::string_view canonical) { return store::hash_token(canonical); }
+std::optional<RecoveryCodeKey> RecoveryCodeKey::from_secret(std::string_view secret) {
+  if (secret.size() < keys::KeyEncryption::kMinSecretBytes) return std::nullopt;
+  const auto hkdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
+  constexpr std::string_view salt = "latchkey recovery codes";  // not the TOTP secrets' or the signing keys'
+  return RecoveryCodeKey(hkdf->derive_key(32, reinterpret_cast<const uint8_t*>(secret.data()), secret.size(),
+                                          reinterpret_cast<const uint8_t*>(salt.data()), salt.size()));
+}
+
+std::string RecoveryCodeKey::hash(std::string_view user_id, std::string_view canonical) const {
+  const auto hmac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+  hmac->set_key(key_);
+  hmac->update(reinterpret_cast<const uint8_t*>(user_id.data()), user_id.size());
+  hmac->update(uint8_t{0});  // no user id || code can be read as another pair
+  hmac->update(reinterpret_cast<const uint8_t*>(canonical.data()), canonical.size());
+  return Botan::hex_encode(hmac->final(), false);
+}
 
 }  // namespace latchkey::mfa
