@@ -11,6 +11,12 @@
 #include "store/database_url.h"
 #include "store/totp_factor_store.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <utility>
+#include <vector>
+
 
 namespace latchkey::test::auth {
 namespace {
@@ -236,6 +242,46 @@ TEST_P(AuthMfa, WrongCodesAreThrottledPerAccount) {
   EXPECT_GE(std::stoi(limited.header("Retry-After")), 1);
   // Logins are counted apart: the password still works (and asks for the code).
   EXPECT_TRUE(parse_json(login("guessed@example.com").body).HasMember("mfaRequired"));
+}
+
+// Single use under concurrency, on each backend: one mfaToken with the right code sent six times at
+// once signs in once; one code with two mfaTokens at once (two tabs) signs in once; one recovery code
+// with two mfaTokens at once signs in once.
+TEST_P(AuthMfa, ConcurrentVerifiesSignInOnce) {
+  start_host(merge_json(kMfaPatch, R"({"database": {"pool_size": 8}})"));
+  const Enrolled enrolled = enroll("race@example.com");
+  auto race = [&](const std::vector<std::pair<std::string, std::string>>& requests) {  // {mfaToken, body tail}
+    std::atomic<int> signed_in = 0, refused = 0;
+    std::vector<std::thread> threads;
+    for (const auto& [token, tail] : requests) {
+      threads.emplace_back([&, token = token, tail = tail] {
+        HttpClient client;
+        const HttpResult answer = client.post(auth_url("/mfa/verify"), R"({"mfaToken":")" + token + tail, kJson);
+        signed_in += answer.status == 200;
+        refused += answer.status == 401;
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    return std::pair<int, int>(signed_in, refused);
+  };
+  const int64_t now = inside_a_step();
+  const std::string one_token = mfa_token("race@example.com");
+  const std::string code_tail = R"(","code":")" + reference_totp(enrolled.key, now) + "\"}";
+  EXPECT_EQ(race(std::vector<std::pair<std::string, std::string>>(6, {one_token, code_tail})), std::make_pair(1, 5));
+
+  const std::string next_tail = R"(","code":")" + reference_totp(enrolled.key, now + 30) + "\"}";
+  EXPECT_EQ(race({{mfa_token("race@example.com"), next_tail}, {mfa_token("race@example.com"), next_tail}}),
+            std::make_pair(1, 1));
+
+  const std::string recovery_tail = R"(","recoveryCode":")" + enrolled.recovery_codes[0] + "\"}";
+  EXPECT_EQ(race({{mfa_token("race@example.com"), recovery_tail}, {mfa_token("race@example.com"), recovery_tail},
+                  {mfa_token("race@example.com"), recovery_tail}}),
+            std::make_pair(1, 2));
+
+  // Three sign-ins completed, each audited once.
+  const ExitResult audit = cli({"audit", "--event", "login.succeeded", "--user", "race@example.com", "--json"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_EQ(std::count(audit.out.begin(), audit.out.end(), '\n'), 1 + 3) << audit.out;  // enroll's login too
 }
 
 TEST_P(AuthMfa, BadInputIsA400AndChangesNothing) {
