@@ -364,7 +364,16 @@ test('303 to email.confirm_redirect; 503 service_unavailable with Retry-After on
     // With nothing else hashing a registration goes through; with email.confirm_redirect the
     // link answers 303 to it (and the page's POST still answers JSON).
     const email = newEmail('redirect');
-    await expect('POST', `${P}/register`, { on: busy, json: { email, password: PASSWORD }, status: 202 });
+    // The 1 ms deadline also refuses this first one when a loaded machine schedules the hash
+    // thread late (seen under fresh-machine + ASan): a 503 here is retried, the 202 is asserted.
+    let registered;
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      registered = await call(busy.base, 'POST', `${P}/register`, { json: { email, password: PASSWORD } });
+      if (registered.status !== 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+    assert.equal(registered.status, 202, `POST ${P}/register: ${registered.status} ${registered.text}`);
+    assert.deepEqual(api.responseProblems('POST', `${P}/register`, registered), []);
     const token = await waitForLinkToken(busy.mailDir, email, 'confirm.html', seenTokens);
     const redirected = await expect('GET', `${P}/confirm?token=${token}`, { on: busy, status: 303 });
     assert.equal(redirected.headers.location, 'http://app.test/welcome.html');
