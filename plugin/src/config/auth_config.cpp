@@ -240,6 +240,45 @@ void read_mfa(JsonReader reader, AuthConfig& config) {
   }
 }
 
+// An origin as browsers write it: scheme://host[:port], nothing after.
+bool is_web_origin(std::string_view origin) {
+  const size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  const std::string_view scheme = origin.substr(0, scheme_end);
+  const std::string_view rest = origin.substr(scheme_end + 3);
+  if (scheme != "https" && scheme != "http") return false;
+  if (rest.empty() || rest.find_first_of("/?#@ ") != std::string_view::npos) return false;
+  return true;
+}
+
+// A registrable host name: lower-case letters, digits, '-' and '.', no port, not an IP address
+// (browsers refuse WebAuthn on those).
+bool is_rp_id(std::string_view id) {
+  if (id.empty() || id.size() > 253 || id.front() == '.' || id.back() == '.') return false;
+  bool has_letter = false;
+  for (const char c : id) {
+    const bool letter = c >= 'a' && c <= 'z';
+    if (!letter && !(c >= '0' && c <= '9') && c != '-' && c != '.') return false;
+    has_letter = has_letter || letter;
+  }
+  return has_letter;
+}
+
+void read_webauthn(JsonReader reader, WebAuthnConfig& webauthn) {
+  reader.read("rp_id", webauthn.rp_id);
+  reader.read("rp_name", webauthn.rp_name);
+  reader.read("origins", webauthn.origins);
+  if (webauthn.rp_id && !is_rp_id(*webauthn.rp_id)) {
+    reader.error("rp_id", "must be a lower-case host name such as \"localhost\" or \"example.com\" (not an IP address)");
+  }
+  if (webauthn.rp_name.empty()) reader.error("rp_name", "must not be empty");
+  for (const std::string& origin : webauthn.origins) {
+    if (!is_web_origin(origin)) {
+      reader.error("origins", "\"" + origin + "\" is not an origin like https://example.com or http://localhost:8080");
+    }
+  }
+}
+
 void read_protect(JsonReader& root, std::vector<ProtectRule>& rules) {
   size_t index = 0;
   for (const rapidjson::Value* item : root.array("protect")) {
@@ -296,6 +335,7 @@ AuthConfigResult parse_auth_config(std::string_view json, const std::string& con
     audit.read("enabled", config.audit.enabled);
     audit.read("retention_days", config.audit.retention_days, 1, 36500);
     read_mfa(root.object("mfa"), config);
+    read_webauthn(root.object("webauthn"), config.webauthn);
     read_protect(root, config.protect);
     JsonReader csrf = root.object("csrf");
     csrf.read("allowed_origins", config.csrf_allowed_origins);

@@ -122,6 +122,14 @@ struct MfaConfig {
   std::string issuer = "Latchkey";            // what authenticator apps show the codes under
 };
 
+// Passkeys (CONTRACT §10). Unset, the relying party is the host the request came to: rp_id its
+// host name, origins its origin (request_local_origin, so also behind a trusted proxy).
+struct WebAuthnConfig {
+  std::optional<std::string> rp_id;  // a host name, e.g. "localhost" or "example.com"
+  std::string rp_name = "Latchkey";   // what the browser shows when a passkey is made
+  std::vector<std::string> origins;   // e.g. "http://localhost:8080"; empty: the request's origin
+};
+
 struct ProtectRule {
   std::string prefix;
   std::vector<std::string> roles;
@@ -140,6 +148,7 @@ struct AuthConfig {
   GoogleConfig google;
   AuditConfig audit;
   MfaConfig mfa;
+  WebAuthnConfig webauthn;
   std::vector<ProtectRule> protect;
   std::vector<std::string> csrf_allowed_origins;
 
