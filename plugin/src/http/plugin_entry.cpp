@@ -183,6 +183,10 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->passkeys = std::make_unique<webauthn::PasskeyService>(*state->db, *state->sessions, *state->passkey_assertions,
                                                                *state->throttles.passkey);
   state->passkeys->set_audit(state->audit.get());
+  std::string origins;
+  for (const std::string& origin : cfg.webauthn.origins) origins += (origins.empty() ? "" : " ") + origin;
+  state->log(LK_LOG_INFO, "passkeys: RP id " + cfg.webauthn.rp_id.value_or("<the request's host name>") + ", origins " +
+                              (origins.empty() ? "<the request's origin>" : origins));
   if (!mfa::totp_encryption_secret(cfg)) {
     state->log(LK_LOG_INFO, "TOTP cannot be set up: neither mfa.encryption_key nor tokens.key_encryption_key is set");
   }
