@@ -183,6 +183,36 @@ TEST_P(AuthPasskeys, ExcludeCredentialsNamesTheUsersPasskeys) {
   EXPECT_EQ(passkey_rows(), 2);
 }
 
+// WebAuthn allows credential ids of up to 1023 bytes (1364 base64url characters): every backend's
+// column holds one, and it signs in.
+TEST_P(AuthPasskeys, TheLongestCredentialIdIsStoredAndSignsIn) {
+  using namespace webauthn::testing;
+  start_host(kWebAuthnPatch);
+  add_user("long@example.com");
+  const std::string access = access_token_of(login_ok("long@example.com"));
+  SoftwareAuthenticator authenticator;  // its key; the id is ours
+  const std::string long_id(1023, '\xa5');
+  const std::string challenge = string_member(parse_json(registration_options(access).body), "challenge");
+  webauthn::RegistrationResponse registration;
+  registration.credential_id = long_id;
+  registration.client_data_json = encode_client_data("webauthn.create", challenge, "http://localhost:8080");
+  registration.attestation_object = encode_attestation_object(encode_authenticator_data(
+      sha256("localhost"), kFlagUp | kFlagUv | kFlagAt, 0,
+      AttestedData{std::string(16, '\0'), long_id, authenticator.cose_public_key()}));
+  const HttpResult registered =
+      post_json("/passkeys/register", R"({"credential":)" + registration_json(registration) + "}", access);
+  ASSERT_EQ(registered.status, 201) << registered.body;
+
+  webauthn::AssertionResponse assertion;
+  assertion.credential_id = long_id;
+  assertion.client_data_json = encode_client_data("webauthn.get", sign_in_challenge(), "http://localhost:8080");
+  assertion.authenticator_data = encode_authenticator_data(sha256("localhost"), kFlagUp | kFlagUv, 1);
+  assertion.signature = authenticator.sign(assertion.authenticator_data, assertion.client_data_json);
+  assertion.user_handle = user_id_of(access);
+  const HttpResult signed_in = sign_in_with_credential(assertion_json(assertion));
+  EXPECT_EQ(signed_in.status, 200) << signed_in.body;
+}
+
 TEST_P(AuthPasskeys, ADefaultNameComesFromTheDevice) {
   start_host(kWebAuthnPatch);
   add_user("names@example.com");
