@@ -7,6 +7,7 @@
 
 #include "jwt/access_token.h"
 #include "store/denylist_store.h"
+#include "store/passkey_store.h"
 #include "store/session_store.h"
 #include "temp_database.h"
 #include "throttle/memory_throttle.h"
@@ -416,6 +417,39 @@ TEST_F(SessionServiceTest, SignInWithinACallersTransactionLeavesTheAnnouncementT
   }), std::runtime_error);
   EXPECT_TRUE(announced.empty());
   EXPECT_EQ(store::SessionStore(db()).list_for_user(id).size(), 1u);  // only the first sign-in's session
+}
+
+// A passkey is a second factor (CONTRACT §10): with one, a first factor answers a challenge whose
+// methods name only what the user has; user_mfa counts them.
+TEST_F(SessionServiceTest, APasskeyAloneIsASecondFactor) {
+  const std::string id = add_user("keyed@example.com");
+  const store::User user = *store::UserStore(db()).find_by_id(id);
+  EXPECT_EQ(service_.user_mfa(id).passkeys, 0);
+  store::Passkey passkey;
+  passkey.id = "0123456789abcdef0123456789abcdef";
+  passkey.user_id = id;
+  passkey.credential_id = "Y3JlZA";
+  passkey.public_key = "a2V5";
+  passkey.algorithm = -7;
+  passkey.name = "Laptop";
+  ASSERT_TRUE(store::PasskeyStore(db()).insert(passkey));
+  EXPECT_EQ(service_.user_mfa(id).passkeys, 1);
+  EXPECT_FALSE(service_.user_mfa(id).totp);
+
+  const LoginResult result = service_.login("keyed@example.com", kPassword, "10.0.0.1");
+  ASSERT_EQ(result.outcome, LoginOutcome::mfa_required);
+  EXPECT_EQ(result.second_factor->methods, std::vector<std::string>{"passkey"});
+  EXPECT_FALSE(result.tokens);
+  const SignIn google = service_.sign_in(user, {"ext"}, "google.signed_in");
+  ASSERT_TRUE(google.second_factor);
+  EXPECT_EQ(google.second_factor->methods, std::vector<std::string>{"passkey"});
+  EXPECT_TRUE(store::SessionStore(db()).list_for_user(id).empty());
+  // A flagged passkey still asks for a second factor.
+  store::PasskeyStore(db()).flag(passkey.id, 1);
+  EXPECT_TRUE(service_.sign_in(user, {"email"}, "magic_link.used").second_factor);
+  // Without it, the first factor is enough again.
+  store::PasskeyStore(db()).remove_for_user(passkey.id, id);
+  EXPECT_TRUE(service_.sign_in(user, {"email"}, "magic_link.used").tokens);
 }
 
 }  // namespace
