@@ -274,6 +274,39 @@ TEST_P(AuthPasskeyRefusals, OneAssertionSentFiveTimesAtOnceSignsInOnce) {
   EXPECT_EQ(std::count(audit.out.begin(), audit.out.end(), '\n'), 2) << audit.out;
 }
 
+// The second factor under concurrency: one assertion with three mfaTokens at once (three tabs)
+// finishes one sign-in; the other two mfaTokens stay usable.
+TEST_P(AuthPasskeyRefusals, OneAssertionFinishesOneSecondFactorAtOnce) {
+  start_host(merge_json(kWebAuthnPatch, R"({"database": {"pool_size": 8}})"));
+  add_user("tabs@example.com");
+  SoftwareAuthenticator authenticator;
+  register_ok(authenticator, access_token_of(login_ok("tabs@example.com")));
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 3; ++i) tokens.push_back(string_member(parse_json(login("tabs@example.com").body), "mfaToken"));
+  const std::string credential = assertion(authenticator);
+  std::atomic<int> signed_in = 0, refused = 0;
+  std::vector<std::thread> threads;
+  for (const std::string& token : tokens) {
+    threads.emplace_back([&, token] {
+      HttpClient client;
+      const HttpResult answer = client.post(
+          auth_url("/mfa/verify"), R"({"mfaToken":")" + token + R"(","credential":)" + credential + "}", kJson);
+      signed_in += answer.status == 200;
+      refused += answer.status == 401;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(signed_in, 1);
+  EXPECT_EQ(refused, 2);
+  EXPECT_EQ(count_rows("passkeys WHERE flagged_at IS NOT NULL"), 0);
+  int finished = 0;
+  for (const std::string& token : tokens) {
+    finished += post_json("/mfa/verify", R"({"mfaToken":")" + token + R"(","credential":)" + assertion(authenticator) + "}")
+                    .status == 200;
+  }
+  EXPECT_EQ(finished, 2) << "the losers' mfaTokens were not used up";
+}
+
 INSTANTIATE_ON_EACH_BACKEND(AuthPasskeyRefusals);
 
 }  // namespace
