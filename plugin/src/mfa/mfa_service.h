@@ -52,7 +52,7 @@ struct SecondFactor {
   enum class Kind { totp, recovery_code, passkey };
   Kind kind = Kind::totp;
   std::string value;                    // totp, recovery_code
-  std::optional<PasskeyProof> passkey;  // passkey
+  std::optional<PasskeyProof> passkey = std::nullopt;  // passkey
 };
 
 struct TotpSetup {
