@@ -1,11 +1,12 @@
 // A software WebAuthn authenticator for tests: it holds one credential (an ES256, EdDSA or RS256 key
 // made with Botan) and answers registrations (attestation "none") and assertions as a browser would
 // hand them to the page, in PublicKeyCredential.toJSON() form. Knobs set what a test wants wrong:
-// origin, RP id, challenge, type, flags, sign counter, user handle. The encoders below it build the
-// pieces (authenticator data, attestation objects, client data) for tests that mutate one field.
+// origin, RP id, challenge, type, flags, sign counter, user handle. webauthn_encoders.h builds the
+// pieces (authenticator data, attestation objects, client data) for tests that change one field.
 #pragma once
 
 #include "webauthn/ceremony.h"
+#include "webauthn_encoders.h"
 
 #include <cstdint>
 #include <memory>
@@ -18,11 +19,6 @@ class Private_Key;
 }
 
 namespace latchkey::webauthn::testing {
-
-inline constexpr uint8_t kFlagUp = 0x01;
-inline constexpr uint8_t kFlagUv = 0x04;
-inline constexpr uint8_t kFlagAt = 0x40;
-inline constexpr uint8_t kFlagEd = 0x80;
 
 // What one ceremony should say differently from a well-behaved authenticator in a browser.
 struct CeremonyKnobs {
@@ -95,33 +91,5 @@ class SoftwareAuthenticator {
   uint32_t sign_count_ = 0;
   uint32_t counter_step_ = 1;
 };
-
-// Encoders. Binary values are bytes in std::string.
-std::string sha256(std::string_view bytes);
-std::string base64url(std::string_view bytes);
-std::string base64url_decode_or_throw(std::string_view text);
-
-struct AttestedData {
-  std::string aaguid = std::string(16, '\0');
-  std::string credential_id;
-  std::string cose_key;  // CBOR bytes
-};
-std::string encode_authenticator_data(std::string_view rp_id_hash, uint8_t flags, uint32_t sign_count,
-                                      const std::optional<AttestedData>& attested = std::nullopt,
-                                      std::string_view extensions_cbor = {});
-// {"fmt": format, "attStmt": statement (CBOR bytes of a map; default {}), "authData": bytes}.
-std::string encode_attestation_object(std::string_view authenticator_data, std::string_view format = "none",
-                                      std::string_view statement_cbor = "\xa0");
-// {"type","challenge","origin","crossOrigin"} as Chromium orders them.
-std::string encode_client_data(std::string_view type, std::string_view challenge, std::string_view origin,
-                               bool cross_origin = false);
-// COSE keys from their parts (a test may give any alg, kty or crv).
-std::string encode_ec2_cose_key(int64_t alg, int64_t crv, std::string_view x, std::string_view y);
-std::string encode_okp_cose_key(int64_t alg, int64_t crv, std::string_view x);
-std::string encode_rsa_cose_key(int64_t alg, std::string_view n, std::string_view e);
-
-// The `credential` object of a request body (toJSON form) for a response.
-std::string registration_json(const RegistrationResponse& response);
-std::string assertion_json(const AssertionResponse& response);
 
 }  // namespace latchkey::webauthn::testing

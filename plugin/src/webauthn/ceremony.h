@@ -16,6 +16,9 @@ namespace latchkey::webauthn {
 
 // The COSE algorithms accepted (IANA "COSE Algorithms"); every other one is refused.
 enum class CoseAlgorithm : int32_t { es256 = -7, eddsa = -8, rs256 = -257 };
+// All of them, in the order the creation options offer them (pubKeyCredParams).
+inline constexpr CoseAlgorithm kAcceptedAlgorithms[] = {CoseAlgorithm::es256, CoseAlgorithm::eddsa,
+                                                        CoseAlgorithm::rs256};
 
 // What a ceremony is checked against.
 struct RelyingParty {

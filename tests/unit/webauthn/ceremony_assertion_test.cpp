@@ -48,7 +48,7 @@ TEST_P(AssertionOfEachAlgorithm, ASignatureByAnotherKeyOfTheSameAlgorithmIsRefus
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, AssertionOfEachAlgorithm,
-                         ::testing::Values(CoseAlgorithm::es256, CoseAlgorithm::eddsa, CoseAlgorithm::rs256));
+                         ::testing::ValuesIn(kAcceptedAlgorithms));
 
 class Assertion : public ::testing::Test {
  protected:

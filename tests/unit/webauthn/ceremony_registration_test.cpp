@@ -33,7 +33,7 @@ TEST_P(RegistrationOfEachAlgorithm, GoodResponseIsAccepted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, RegistrationOfEachAlgorithm,
-                         ::testing::Values(CoseAlgorithm::es256, CoseAlgorithm::eddsa, CoseAlgorithm::rs256));
+                         ::testing::ValuesIn(kAcceptedAlgorithms));
 
 // One authenticator for the refusals below (a fresh key each test is not needed: registration
 // carries no signature with attestation "none").

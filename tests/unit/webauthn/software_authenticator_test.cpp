@@ -66,7 +66,7 @@ TEST_P(SoftwareAuthenticatorOfEachAlgorithm, RegistersAndSignsInFromOptionsJson)
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, SoftwareAuthenticatorOfEachAlgorithm,
-                         ::testing::Values(CoseAlgorithm::es256, CoseAlgorithm::eddsa, CoseAlgorithm::rs256));
+                         ::testing::ValuesIn(kAcceptedAlgorithms));
 
 TEST(SoftwareAuthenticator, RefusesWhatABrowserRefuses) {
   SoftwareAuthenticator authenticator;
