@@ -43,7 +43,7 @@ std::string creation_options_json(const CreationOptions& options) {
   write_member(writer, "challenge", options.challenge);
   writer.Key("pubKeyCredParams");
   writer.StartArray();
-  for (const CoseAlgorithm algorithm : {CoseAlgorithm::es256, CoseAlgorithm::eddsa, CoseAlgorithm::rs256}) {
+  for (const CoseAlgorithm algorithm : kAcceptedAlgorithms) {  // what the ceremony accepts, nothing else
     writer.StartObject();
     write_member(writer, "type", "public-key");
     writer.Key("alg");
