@@ -31,6 +31,8 @@ CheckedAssertion PasskeyAssertions::check(const AssertionResponse& response, con
     malformed.reason = "clientDataJSON is not a JSON object with a challenge";
     return malformed;
   }
+  // The passkey is read before its challenge: a request that loses the race to the same assertion
+  // then finds the challenge used, never the winner's counter (which would look like a clone).
   store::PasskeyStore passkeys(db_);
   auto passkey = passkeys.find_by_credential_id(jwt::base64url_encode(std::string_view(response.credential_id)));
   if (!passkey) return refused("unknown credential");
