@@ -1,0 +1,412 @@
+// Passkeys from the page in real Chromium, with a virtual authenticator per page (CDP WebAuthn:
+// CTAP2, built in, resident keys, user verification): register, sign in without a password (the
+// email field's autofill and the button), the second factor of a password login, step-up, removal.
+// Every ceremony our server accepted is verified again by @simplewebauthn/server (the oracle), and
+// mutated responses are refused by both.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { PasskeyOracle, challengeOf, recordCeremonies } from './passkey_oracle.mjs';
+import {
+  addVirtualAuthenticator, createUser, launchBrowser, newContext, openApp, PASSWORD, recordEvents,
+  screenshot, signIn, startHost, totp, uniqueEmail, withoutConditionalUi,
+} from './support.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+const current = async (page) => (await page.evaluate(() => window.latchkey.sessions())).find((s) => s.current);
+const eventTypes = (page) => page.evaluate(() => window.__events.map((event) => event.type));
+
+// Security → Add a passkey → name → the browser's prompt (answered by the virtual authenticator).
+async function addPasskeyOnPage(page, name) {
+  await page.click('#passkey-add-button');
+  await page.waitForSelector('#passkey-add-form:not([hidden])');
+  await page.fill('#passkey-name', name);
+  await page.click('#passkey-create-button');
+  await page.waitForSelector(`#passkeys li:has-text(${JSON.stringify(name)})`);
+}
+
+async function signOut(page) {
+  await page.click('#logout-button');
+  await page.waitForSelector('#status[data-state="signed-out"]');
+}
+
+// Every ceremony the server accepted (2xx) verifies in the oracle; returns how many there were.
+async function assertOracleAgrees(oracle, ceremonies) {
+  const verdicts = await oracle.check(ceremonies);
+  const accepted = verdicts.filter((verdict) => verdict.status >= 200 && verdict.status < 300);
+  for (const verdict of accepted) assert.equal(verdict.verified, true, JSON.stringify(verdict));
+  return accepted.map((verdict) => verdict.route);
+}
+
+test('passkeys: add one on the page, then sign in with it and no password (autofill, and the button elsewhere)',
+  { timeout: 60_000 }, async () => {
+    const host = await startHost({ passkeys: true });
+    const oracle = new PasskeyOracle(host.base);
+    const context = await newContext(browser);
+    const elsewhere = await newContext(browser);
+    try {
+      const user = await createUser(host, uniqueEmail('passkey'));
+      const page = await context.newPage();
+      const authenticator = await addVirtualAuthenticator(page);
+      const ceremonies = recordCeremonies(page);
+      await signIn(page, host.base, user);
+      await page.waitForSelector('#passkeys-empty:not([hidden])');
+      assert.equal(await page.getAttribute('#login-email', 'autocomplete'), 'username webauthn');
+
+      // The name field starts with this device's name; the user picks another.
+      await page.waitForSelector('#sessions li[data-current="true"]');
+      await page.click('#passkey-add-button');
+      assert.equal(await page.inputValue('#passkey-name'), 'Chrome on Linux');
+      await screenshot(page, 'passkey-add');
+      await page.click('#passkey-add-cancel');
+      await addPasskeyOnPage(page, 'Work laptop <b>');
+      const item = page.locator('#passkeys li', { hasText: 'Work laptop <b>' });
+      assert.match(await item.textContent(), /added .* · not used yet/);
+      assert.equal(await page.locator('#passkeys li b').count(), 0, 'the name is text, not markup');
+      await screenshot(page, 'passkeys-list');
+      const listed = await page.evaluate(() => window.latchkey.passkeys.list());
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0].name, 'Work laptop <b>');
+      assert.equal(listed[0].lastUsedAt ?? null, null);
+      assert.equal((await page.evaluate(() => window.latchkey.me())).mfa?.passkeys, 1);
+      const [stored] = await authenticator.credentials();
+      assert.equal(stored.isResidentCredential, true, 'a discoverable credential (a passkey)');
+      assert.equal(stored.rpId, 'localhost');
+
+      // Sign out: the sign-in form offers the passkey in the email field's autofill, which this
+      // authenticator answers at once; no email or password is typed.
+      await recordEvents(page);
+      await page.click('#logout-button');
+      await page.waitForFunction(() => window.__events.some((event) => event.type === 'loggedin'));
+      assert.deepEqual(await eventTypes(page), ['loggedout', 'loggedin']);
+      assert.equal(await page.textContent('#status'), `Signed in as ${user.email}`);
+      assert.deepEqual((await current(page)).amr, ['hwk', 'user']);
+      await page.waitForSelector('#passkeys li:has-text("last used")');
+
+      // The same passkey in another browser without autofill (synced, as passkeys are): the
+      // "Sign in with a passkey" button.
+      const other = await elsewhere.newPage();
+      await withoutConditionalUi(other);
+      const otherAuthenticator = await addVirtualAuthenticator(other);
+      await otherAuthenticator.addCredential((await authenticator.credentials())[0]);
+      const otherCeremonies = recordCeremonies(other);
+      await openApp(other, host.base);
+      await other.waitForSelector('#passkey-login-button');
+      await screenshot(other, 'passkey-sign-in');
+      await other.click('#passkey-login-button');
+      await other.waitForSelector('#status[data-state="signed-in"]');
+      assert.equal(await other.textContent('#status'), `Signed in as ${user.email}`);
+      assert.deepEqual((await current(other)).amr, ['hwk', 'user']);
+      assert.equal(await other.inputValue('#login-password'), '');
+
+      // The oracle verifies the registration and both sign-ins our server accepted.
+      assert.deepEqual(await assertOracleAgrees(oracle, [...ceremonies, ...otherCeremonies]),
+        ['/passkeys/register', '/passkeys/login', '/passkeys/login']);
+    } finally {
+      await Promise.all([context.close(), elsewhere.close()]);
+      await host.stop();
+    }
+  });
+
+test('passkeys: the second factor of a password login (a browser without toJSON())', { timeout: 60_000 }, async () => {
+  const host = await startHost({ passkeys: true });
+  const oracle = new PasskeyOracle(host.base);
+  const context = await newContext(browser);
+  try {
+    const user = await createUser(host, uniqueEmail('passkey-mfa'));
+    // The client builds the credential's JSON by hand where a browser has no toJSON().
+    await context.addInitScript(() => { delete PublicKeyCredential.prototype.toJSON; });
+    await withoutConditionalUi(context);
+    const page = await context.newPage();
+    const authenticator = await addVirtualAuthenticator(page);
+    const ceremonies = recordCeremonies(page);
+    await signIn(page, host.base, user);
+    assert.equal(await page.evaluate(() => typeof PublicKeyCredential.prototype.toJSON), 'undefined');
+    // TOTP and a passkey, through the client (the page's own flows have their tests).
+    const { secret } = await page.evaluate(() => window.latchkey.mfa.setupTotp());
+    const enabledAt = Date.now();
+    await page.evaluate((args) => window.latchkey.mfa.enableTotp(args), { code: totp(secret, enabledAt), password: PASSWORD });
+    const created = await page.evaluate(() => window.latchkey.passkeys.register('Phone'));
+    assert.equal(created.name, 'Phone');
+    assert.ok(created.id && created.createdAt, JSON.stringify(created));
+
+    await signOut(page);
+    await page.fill('#login-email', user.email);
+    await page.fill('#login-password', user.password);
+    await page.click('#login-button');
+    await page.waitForSelector('#mfa-form:not([hidden])');
+    assert.match(await page.textContent('#mfa-prompt'), /Or use a passkey/);
+    assert.equal(await page.isVisible('#mfa-passkey'), true);
+    assert.equal(await page.isVisible('#mfa-code'), true, 'the code still works');
+    await screenshot(page, 'mfa-prompt-passkey');
+
+    // The user fails the screen lock: the prompt says so and the sign-in stays open.
+    await authenticator.setUserVerified(false);
+    await page.click('#mfa-passkey');
+    await page.waitForSelector('#message[data-kind="error"]');
+    assert.match(await page.textContent('#message'), /closed or timed out/);
+    assert.equal(await page.evaluate(() => window.latchkey.mfaPending), true);
+    await authenticator.setUserVerified(true);
+    await page.click('#mfa-passkey');
+    await page.waitForSelector('#status[data-state="signed-in"]');
+    assert.equal(await page.textContent('#status'), `Signed in as ${user.email}`);
+    const amr = (await current(page)).amr;
+    assert.ok(amr.includes('pwd') && amr.includes('hwk'), JSON.stringify(amr));
+
+    assert.deepEqual(await assertOracleAgrees(oracle, ceremonies), ['/passkeys/register', '/mfa/verify']);
+  } finally {
+    await context.close();
+    await host.stop();
+  }
+});
+
+test('passkeys: step-up on an "mfa": true prefix, and removal after a step-up when the sign-in is old',
+  { timeout: 60_000 }, async () => {
+    const host = await startHost({ passkeys: true, auth: { protect: [{ prefix: '/api/notes', mfa: true }] } });
+    const oracle = new PasskeyOracle(host.base);
+    const context = await newContext(browser);
+    try {
+      const user = await createUser(host, uniqueEmail('passkey-stepup'));
+      const page = await context.newPage();
+      await addVirtualAuthenticator(page);
+      const ceremonies = recordCeremonies(page);
+      await signIn(page, host.base, user);
+      // No factor yet: the notes ask for one, and the dialog says where to get one.
+      await page.waitForSelector('#stepup-dialog[open]');
+      assert.match(await page.textContent('#stepup-text'), /authenticator app or a passkey/);
+      await page.click('#stepup-cancel');
+      await addPasskeyOnPage(page, 'Laptop');
+
+      await page.fill('#note-text', 'Behind a passkey');
+      await page.click('#note-add');
+      await page.waitForSelector('#stepup-dialog[open]');
+      assert.match(await page.textContent('#stepup-text'), /use one of your passkeys/);
+      assert.equal(await page.isVisible('#stepup-code'), false, 'no TOTP: no code field');
+      await screenshot(page, 'stepup-passkey');
+      await page.click('#stepup-passkey');
+      await page.waitForFunction(() => !document.getElementById('stepup-dialog').open);
+      await page.click('#note-add');
+      await page.waitForSelector('#notes li:has-text("Behind a passkey")');
+      assert.ok((await current(page)).amr.includes('hwk'));
+
+      // An hour-old sign-in (as if): removing the passkey needs a recent one. The dialog offers
+      // the passkey, then the removal goes through.
+      await sqlite(host, 'UPDATE sessions SET auth_time = auth_time - 3600;');
+      assert.ok(await page.evaluate(() => window.latchkey.refresh()));
+      await page.click('#passkeys li:has-text("Laptop") .remove-passkey');
+      await page.waitForSelector('#stepup-dialog[open]');
+      assert.match(await page.textContent('#stepup-text'), /Removing a passkey needs a recent sign-in/);
+      assert.equal(await page.locator('#passkeys li').count(), 1, 'not removed yet');
+      await screenshot(page, 'passkey-remove-reauth');
+      await page.click('#stepup-passkey');
+      await page.waitForSelector('#passkeys-empty:not([hidden])');
+      assert.match(await page.textContent('#message'), /Removed the passkey Laptop/);
+      assert.deepEqual(await page.evaluate(() => window.latchkey.passkeys.list()), []);
+
+      assert.deepEqual(await assertOracleAgrees(oracle, ceremonies),
+        ['/passkeys/register', '/mfa/step-up', '/mfa/step-up']);
+    } finally {
+      await context.close();
+      await host.stop();
+    }
+  });
+
+test('passkeys: a removed passkey no longer signs in (autofill and button), though its signature is good',
+  { timeout: 60_000 }, async () => {
+    const host = await startHost({ passkeys: true });
+    const oracle = new PasskeyOracle(host.base);
+    const context = await newContext(browser);
+    try {
+      const user = await createUser(host, uniqueEmail('passkey-removed'));
+      const page = await context.newPage();
+      const authenticator = await addVirtualAuthenticator(page);
+      const ceremonies = recordCeremonies(page);
+      await signIn(page, host.base, user);
+      await addPasskeyOnPage(page, 'Old phone');
+      await page.click('#passkeys li:has-text("Old phone") .remove-passkey');
+      await page.waitForSelector('#passkeys-empty:not([hidden])');
+      assert.match(await page.textContent('#message'), /Removed the passkey Old phone/);
+      assert.equal((await authenticator.credentials()).length, 1, 'the device still holds it');
+
+      // Signed out, the autofill offers it and the authenticator answers: refused, still signed out.
+      await page.click('#logout-button');
+      await page.waitForSelector('#message[data-kind="error"]');
+      assert.match(await page.textContent('#message'), /not accepted here/);
+      assert.equal(await page.getAttribute('#status', 'data-state'), 'signed-out');
+      await screenshot(page, 'passkey-refused');
+      // And with the button.
+      await page.evaluate(() => { document.getElementById('message').textContent = ''; });
+      await page.click('#passkey-login-button');
+      await page.waitForFunction(() => /not accepted here/.test(document.getElementById('message').textContent));
+      assert.equal(await page.getAttribute('#status', 'data-state'), 'signed-out');
+      assert.equal((await context.cookies()).some((c) => c.name === 'refreshToken' && c.value), false);
+
+      // Both refusals were of a well-signed assertion: the oracle, which still knows the key,
+      // verifies them. Our server refused because the passkey is gone.
+      const verdicts = await oracle.check(ceremonies);
+      assert.deepEqual(verdicts.map((v) => [v.route, v.status, v.verified]), [
+        ['/passkeys/register', 201, true], ['/passkeys/login', 401, true], ['/passkeys/login', 401, true]]);
+    } finally {
+      await context.close();
+      await host.stop();
+    }
+  });
+
+// ---- Mutated responses: our server and the oracle refuse them alike -------------------------------
+
+// In the page: options from our server, and the authenticator's answer to them, not sent.
+// `tamper` changes the options first (a challenge the server never issued, UV not asked for).
+async function freshRegistration(page, tamper = {}) {
+  return page.evaluate(async (change) => {
+    const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const answer = await fetch('/api/auth/passkeys/register/options', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'include' });
+    const options = await answer.json();
+    const publicKey = {
+      ...options, challenge: bytes(change.challenge ?? options.challenge), user: { ...options.user, id: bytes(options.user.id) },
+      excludeCredentials: (options.excludeCredentials || []).map((c) => ({ ...c, id: bytes(c.id) })),
+    };
+    const credential = await navigator.credentials.create({ publicKey });
+    return { options, credential: credential.toJSON() };
+  }, tamper);
+}
+
+async function freshAssertion(page, tamper = {}) {
+  return page.evaluate(async (change) => {
+    const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const answer = await fetch('/api/auth/passkeys/login/options', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'include' });
+    const options = await answer.json();
+    const publicKey = { ...options, challenge: bytes(change.challenge ?? options.challenge), ...change.extra };
+    const credential = await navigator.credentials.get({ publicKey });
+    return { options, credential: credential.toJSON() };
+  }, tamper);
+}
+
+// Options from our server, fetched in the page and not used.
+function freshOptions(page, kind) {
+  return page.evaluate((route) => fetch(route, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'include',
+  }).then((answer) => answer.json()), `/api/auth/passkeys/${kind}/options`);
+}
+
+// Sends {credential} to a route from the page (its origin, its cookies): {status, error}.
+async function send(page, route, credential) {
+  return page.evaluate(async ({ route, credential }) => {
+    const answer = await fetch(`/api/auth${route}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'include',
+      body: JSON.stringify({ credential, name: 'mutated' }) });
+    const body = await answer.json().catch(() => null);
+    return { status: answer.status, error: body?.error ?? null };
+  }, { route, credential });
+}
+
+const edit = (text, change) => {
+  const bytes = Buffer.from(text, 'base64url');
+  change(bytes);
+  return bytes.toString('base64url');
+};
+const withResponse = (credential, response) => ({ ...credential, response: { ...credential.response, ...response } });
+const randomChallenge = () => randomBytes(32).toString('base64url');
+
+test('passkeys: mutated responses are refused by our server and by @simplewebauthn/server alike', { timeout: 60_000 }, async () => {
+  const host = await startHost({ passkeys: true });
+  const oracle = new PasskeyOracle(host.base);
+  const context = await newContext(browser);
+  try {
+    const user = await createUser(host, uniqueEmail('passkey-oracle'));
+    const page = await context.newPage();
+    const authenticator = await addVirtualAuthenticator(page);
+    await signIn(page, host.base, user);
+    const rpIdHash = createHash('sha256').update('localhost').digest();
+    const refusals = [];
+    // Each case: a response made for a fresh challenge, changed in one way; both must refuse it.
+    const expectRefused = async (what, route, credential, options, statuses = [401]) => {
+      const ours = await send(page, route, credential);
+      const theirs = route === '/passkeys/register'
+        ? await oracle.registration(credential, options) : await oracle.authentication(credential, options);
+      refusals.push(what);
+      assert.ok(statuses.includes(ours.status), `${what}: our server answered ${JSON.stringify(ours)}`);
+      assert.equal(ours.error, ours.status === 400 ? 'invalid_request' : 'invalid_credential', what);
+      assert.equal(theirs.verified, false, `${what}: the oracle verified it`);
+    };
+    // The authenticator data inside an attestation object: found by its RP id hash.
+    const inAttestation = (credential, change) => withResponse(credential, {
+      attestationObject: edit(credential.response.attestationObject, (bytes) => change(bytes, bytes.indexOf(rpIdHash))),
+    });
+
+    // Registration.
+    let fresh = await freshRegistration(page);
+    await expectRefused('registration without user verification (UV flag cleared)', '/passkeys/register',
+      inAttestation(fresh.credential, (bytes, at) => { bytes[at + 32] &= ~0x04; }), fresh.options);
+    fresh = await freshRegistration(page);
+    await expectRefused('registration with another RP id hash', '/passkeys/register',
+      inAttestation(fresh.credential, (bytes, at) => { bytes[at] ^= 0x01; }), fresh.options);
+    fresh = await freshRegistration(page, { challenge: randomChallenge() });
+    await expectRefused('registration over a challenge the server never issued', '/passkeys/register',
+      fresh.credential, fresh.options);
+    fresh = await freshRegistration(page);
+    await expectRefused('registration with truncated CBOR', '/passkeys/register',
+      withResponse(fresh.credential, { attestationObject: fresh.credential.response.attestationObject.slice(0, 40) }),
+      fresh.options, [400]);
+
+    const good = await freshRegistration(page);
+    assert.equal((await send(page, '/passkeys/register', good.credential)).status, 201);
+    assert.equal((await oracle.registration(good.credential, good.options)).verified, true);
+    // The same response again: its challenge is spent (the oracle expects the one now issued).
+    await expectRefused('the accepted registration replayed', '/passkeys/register', good.credential,
+      await freshOptions(page, 'register'));
+    // One passkey per account on an authenticator: the mutated ones were replaced by the good one.
+    assert.equal((await authenticator.credentials()).length, 1);
+
+    // Authentication (signing in: the public route).
+    fresh = await freshAssertion(page);
+    await expectRefused('an assertion with one signature byte flipped', '/passkeys/login',
+      withResponse(fresh.credential, { signature: edit(fresh.credential.response.signature, (b) => { b[b.length - 1] ^= 0x01; }) }),
+      fresh.options);
+    fresh = await freshAssertion(page);
+    await expectRefused('an assertion whose clientDataJSON names another origin (not re-signed)', '/passkeys/login',
+      withResponse(fresh.credential, { clientDataJSON: Buffer.from(Buffer.from(fresh.credential.response.clientDataJSON, 'base64url')
+        .toString('utf8').replace(host.base, 'http://evil.localhost:1')).toString('base64url') }),
+      fresh.options);
+    fresh = await freshAssertion(page);
+    await expectRefused('an assertion with another RP id hash', '/passkeys/login',
+      withResponse(fresh.credential, { authenticatorData: edit(fresh.credential.response.authenticatorData, (b) => { b[0] ^= 0x01; }) }),
+      fresh.options);
+    fresh = await freshAssertion(page, { challenge: randomChallenge() });
+    await expectRefused('an assertion over a challenge the server never issued', '/passkeys/login', fresh.credential, fresh.options);
+    await authenticator.setUserVerified(false);
+    fresh = await freshAssertion(page, { extra: { userVerification: 'discouraged' } });
+    await authenticator.setUserVerified(true);
+    assert.equal(Buffer.from(fresh.credential.response.authenticatorData, 'base64url')[32] & 0x04, 0, 'UV clear');
+    await expectRefused('an assertion without user verification (well signed)', '/passkeys/login', fresh.credential, fresh.options);
+
+    const signIn1 = await freshAssertion(page);
+    assert.equal(challengeOf(signIn1.credential), signIn1.options.challenge);
+    assert.equal((await send(page, '/passkeys/login', signIn1.credential)).status, 200);
+    assert.equal((await oracle.authentication(signIn1.credential, signIn1.options)).verified, true);
+    const next = await freshAssertion(page);   // its options are the challenge now outstanding
+    await expectRefused('the accepted assertion replayed', '/passkeys/login', signIn1.credential, next.options);
+    // The untouched response for that last challenge still signs in: the refusals above were about
+    // what was changed, not about the session or the authenticator.
+    assert.equal((await send(page, '/passkeys/login', next.credential)).status, 200);
+    assert.equal((await oracle.authentication(next.credential, next.options)).verified, true);
+    assert.equal(refusals.length, 11);
+  } finally {
+    await context.close();
+    await host.stop();
+  }
+});
+
+// Runs SQL on the host's SQLite database (the sqlite3 command; script/bootstrap installs it).
+function sqlite(host, sql) {
+  return new Promise((resolve, reject) => {
+    execFile('sqlite3', [path.join(host.dir, 'auth.db'), sql], { timeout: 10_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`sqlite3: ${stderr || error.message}`)) : resolve(stdout)));
+  });
+}
