@@ -110,8 +110,8 @@ std::string token_body(const session::IssuedTokens& tokens, bool refresh_in_body
   return buffer.GetString();
 }
 
-std::optional<rapidjson::Document> parse_body(std::string_view body) {
-  return jwt::parse_json_object(body, 4);
+std::optional<rapidjson::Document> parse_body(std::string_view body, size_t max_depth) {
+  return jwt::parse_json_object(body, max_depth);
 }
 
 std::optional<std::string> string_field(const rapidjson::Document& body, const char* name, size_t max_bytes,

@@ -29,8 +29,9 @@ std::string user_body(const store::User& user, const std::optional<session::User
 // The token body of CONTRACT §3; times in milliseconds from now_ms.
 std::string token_body(const session::IssuedTokens& tokens, bool refresh_in_body, int64_t now_ms);
 
-// A JSON request body: one object, no duplicate names, shallow. nullopt for anything else.
-std::optional<rapidjson::Document> parse_body(std::string_view body);
+// A JSON request body: one object, no duplicate names, nesting at most max_depth objects and
+// arrays deep. nullopt for anything else.
+std::optional<rapidjson::Document> parse_body(std::string_view body, size_t max_depth = 4);
 
 // The string member `name`, or nullopt (and a field error) when missing, not a string or too long.
 std::optional<std::string> string_field(const rapidjson::Document& body, const char* name, size_t max_bytes,

@@ -1,11 +1,12 @@
 // Thin routes over mfa::MfaService: strict bodies (a code is six digits, a recovery code
-// "xxxxx-xxxxx"), one call, the outcome mapped to a status. enable and disable check a password,
-// so they run on the hash queue (hash_queue_route.h).
+// "xxxxx-xxxxx", a credential a passkey assertion as JSON), one call, the outcome mapped to a
+// status. enable and disable check a password, so they run on the hash queue (hash_queue_route.h).
 #include "http/mfa_routes.h"
 
 #include "http/exchange.h"
 #include "http/hash_queue_route.h"
 #include "http/json_io.h"
+#include "http/passkey_request.h"
 #include "http/route_support.h"
 #include "mfa/recovery_codes.h"
 #include "mfa/totp.h"
@@ -44,6 +45,10 @@ void answer(Exchange& exchange, const mfa::MfaResult& result) {
           503, error_body("mfa_not_configured", "TOTP needs mfa.encryption_key (or tokens.key_encryption_key) in the config"));
     case mfa::MfaOutcome::account_disabled:
       return exchange.respond_json(403, error_body("account_disabled", "this account is disabled"));
+    case mfa::MfaOutcome::invalid_credential:
+      return exchange.respond_json(401, error_body("invalid_credential", "the passkey response proves nothing"));
+    case mfa::MfaOutcome::malformed_credential:
+      return bad_request(exchange, "the credential holds CBOR or JSON that does not parse", {{"credential", "malformed"}});
   }
 }
 
@@ -65,19 +70,33 @@ std::optional<std::string> totp_code_field(const rapidjson::Document& body, cons
   return code;
 }
 
-// Exactly one of code and recoveryCode (and, until passkeys, never credential); nullopt after 400.
-std::optional<mfa::SecondFactor> second_factor(Exchange& exchange, const rapidjson::Document& body,
-                                               bool recovery_allowed) {
-  if (body.HasMember("credential")) {
-    bad_request(exchange, "passkeys are not available yet: send code or recoveryCode", {{"credential", "unsupported"}});
+// Which second factors a route takes besides a TOTP code.
+struct FactorKinds {
+  bool recovery_code = false;
+  bool passkey = false;
+};
+
+// Exactly one of the factors the route takes (code, recoveryCode, credential); nullopt after 400.
+std::optional<mfa::SecondFactor> second_factor(const PluginState& state, Exchange& exchange,
+                                               const rapidjson::Document& body, FactorKinds kinds) {
+  const bool has_code = body.HasMember("code");
+  const bool has_recovery = body.HasMember("recoveryCode");
+  const bool has_credential = body.HasMember("credential");
+  if ((has_recovery && !kinds.recovery_code) || (has_credential && !kinds.passkey) ||
+      has_code + has_recovery + has_credential != 1) {
+    const char* message = kinds.recovery_code && kinds.passkey ? "send exactly one of code, recoveryCode and credential"
+                          : kinds.recovery_code                ? "send exactly one of code and recoveryCode"
+                          : kinds.passkey                      ? "send exactly one of code and credential"
+                                                               : "code is required";
+    bad_request(exchange, message, {{"code", "required"}});
     return std::nullopt;
   }
-  const bool has_code = body.HasMember("code");
-  const bool has_recovery = recovery_allowed && body.HasMember("recoveryCode");
-  if (has_code == has_recovery) {
-    bad_request(exchange, recovery_allowed ? "send exactly one of code and recoveryCode" : "code is required",
-                {{"code", "required"}});
-    return std::nullopt;
+  if (has_credential) {
+    auto response = assertion_field(exchange, body);
+    if (!response) return std::nullopt;
+    mfa::SecondFactor factor{mfa::SecondFactor::Kind::passkey, {}, std::nullopt};
+    factor.passkey = mfa::PasskeyProof{std::move(*response), relying_party(state, exchange).rp};
+    return factor;
   }
   FieldErrors fields;
   if (has_code) {
@@ -86,7 +105,7 @@ std::optional<mfa::SecondFactor> second_factor(Exchange& exchange, const rapidjs
       bad_request(exchange, "code must be six digits", fields);
       return std::nullopt;
     }
-    return mfa::SecondFactor{mfa::SecondFactor::Kind::totp, std::move(*code)};
+    return mfa::SecondFactor{mfa::SecondFactor::Kind::totp, std::move(*code), std::nullopt};
   }
   const auto typed = string_field(body, "recoveryCode", kMaxCodeBytes, fields);
   const auto canonical = typed ? mfa::canonical_recovery_code(*typed) : std::nullopt;
@@ -95,7 +114,7 @@ std::optional<mfa::SecondFactor> second_factor(Exchange& exchange, const rapidjs
     bad_request(exchange, "recoveryCode is not a recovery code", fields);
     return std::nullopt;
   }
-  return mfa::SecondFactor{mfa::SecondFactor::Kind::recovery_code, *canonical};
+  return mfa::SecondFactor{mfa::SecondFactor::Kind::recovery_code, *canonical, std::nullopt};
 }
 
 // The password field as login reads it; nullopt after answering 400.
@@ -166,7 +185,7 @@ void enable(PluginState& state, Exchange& exchange) {
 void disable(PluginState& state, Exchange& exchange) {
   auto body = json_body(exchange);
   if (!body) return;
-  const auto factor = second_factor(exchange, *body, true);
+  const auto factor = second_factor(state, exchange, *body, {.recovery_code = true});
   if (!factor) return;
   const auto password = password_field(state, exchange, *body);
   if (!password) return;
@@ -178,12 +197,12 @@ void disable(PluginState& state, Exchange& exchange) {
 }
 
 void verify(PluginState& state, Exchange& exchange) {
-  auto body = json_body(exchange);
+  auto body = json_body(exchange, kCredentialBodyDepth);
   if (!body) return;
   FieldErrors fields;
   const auto token = string_field(*body, "mfaToken", kMaxMfaTokenBytes, fields);
   if (!token) return bad_request(exchange, "mfaToken is a required string", fields);
-  const auto factor = second_factor(exchange, *body, true);
+  const auto factor = second_factor(state, exchange, *body, {.recovery_code = true, .passkey = true});
   if (!factor) return;
   const mfa::MfaResult result = state.mfa->verify(*token, *factor, exchange.remote_address());
   if (result.outcome != mfa::MfaOutcome::ok) return answer(exchange, result);
@@ -193,14 +212,14 @@ void verify(PluginState& state, Exchange& exchange) {
 }
 
 void step_up(PluginState& state, Exchange& exchange) {
-  auto body = json_body(exchange);
+  auto body = json_body(exchange, kCredentialBodyDepth);
   if (!body) return;
-  const auto factor = second_factor(exchange, *body, false);
+  const auto factor = second_factor(state, exchange, *body, {.passkey = true});
   if (!factor) return;
   const auto user = caller_user(state, exchange);
   if (!user) return;
   const mfa::MfaResult result =
-      state.mfa->step_up(*user, exchange.caller()->session_id, factor->value, exchange.remote_address());
+      state.mfa->step_up(*user, exchange.caller()->session_id, *factor, exchange.remote_address());
   if (result.outcome != mfa::MfaOutcome::ok) return answer(exchange, result);
   respond_tokens(state, exchange, *result.tokens);
 }

@@ -12,6 +12,7 @@
 #include "http/mfa_routes.h"
 #include "http/events_route.h"
 #include "http/openapi_route.h"
+#include "http/passkey_routes.h"
 #include "http/plugin_state.h"
 #include "http/session_routes.h"
 #include "jwt/jwks.h"
@@ -173,9 +174,15 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   state->sessions = std::make_unique<session::SessionService>(cfg, *state->db, *state->hasher, *state->keys,
                                                               *state->revocations, *state->throttles.login);
   state->sessions->set_audit(state->audit.get());
+  state->passkey_assertions = std::make_unique<webauthn::PasskeyAssertions>(*state->db);
+  state->passkey_assertions->set_audit(state->audit.get());
   state->mfa = std::make_unique<mfa::MfaService>(cfg, *state->db, *state->hasher, *state->sessions,
                                                  *state->throttles.mfa);
   state->mfa->set_audit(state->audit.get());
+  state->mfa->set_passkeys(state->passkey_assertions.get());
+  state->passkeys = std::make_unique<webauthn::PasskeyService>(*state->db, *state->sessions, *state->passkey_assertions,
+                                                               *state->throttles.passkey);
+  state->passkeys->set_audit(state->audit.get());
   if (!mfa::totp_encryption_secret(cfg)) {
     state->log(LK_LOG_INFO, "TOTP cannot be set up: neither mfa.encryption_key nor tokens.key_encryption_key is set");
   }
@@ -284,6 +291,7 @@ LK_PLUGIN_EXPORT int32_t lk_plugin_init(const lk_host_api* api, lk_host* host, l
     if (int32_t status = register_google_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_account_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_mfa_routes(*state); status != LK_OK) return status;
+    if (int32_t status = register_passkey_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_magic_link_routes(*state); status != LK_OK) return status;
     if (int32_t status = register_client_script_route(*state); status != LK_OK) return status;
     if (int32_t status = register_openapi_route(*state); status != LK_OK) return status;

@@ -21,6 +21,8 @@
 #include "store/database.h"
 #include "store/database_probe.h"
 #include "throttle/throttles.h"
+#include "webauthn/passkey_assertions.h"
+#include "webauthn/passkey_service.h"
 
 #include <latchkey/plugin.h>
 
@@ -49,7 +51,10 @@ struct PluginState {
   std::unique_ptr<session::RevocationCache> revocations;
   throttle::Throttles throttles;  // login, mail-request and nonce limits (login_throttle.scope)
   std::unique_ptr<session::SessionService> sessions;
-  std::unique_ptr<mfa::MfaService> mfa;  // TOTP, recovery codes, mfa/verify, step-up
+  // Passkey assertions checked for a sign-in and for the second factor alike (before mfa: it uses them).
+  std::unique_ptr<webauthn::PasskeyAssertions> passkey_assertions;
+  std::unique_ptr<mfa::MfaService> mfa;  // TOTP, recovery codes, passkeys as a second factor, step-up
+  std::unique_ptr<webauthn::PasskeyService> passkeys;  // options, registration, sign-in, list, removal
   std::unique_ptr<google::GoogleVerifier> google;  // null while google.client_id is unset
   // Declared after db: destroyed first, so the sender thread stops before the database closes.
   std::optional<mail::Templates> templates;

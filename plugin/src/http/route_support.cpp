@@ -64,13 +64,13 @@ void bad_request(Exchange& exchange, std::string_view message, const FieldErrors
   exchange.respond_json(400, error_body("invalid_request", message, fields));
 }
 
-std::optional<rapidjson::Document> json_body(Exchange& exchange) {
+std::optional<rapidjson::Document> json_body(Exchange& exchange, size_t max_depth) {
   const auto content_type = exchange.header("Content-Type");
   if (!content_type || content_type->substr(0, 16) != "application/json") {
     bad_request(exchange, "the body must be JSON with Content-Type: application/json");
     return std::nullopt;
   }
-  auto body = parse_body(exchange.body());
+  auto body = parse_body(exchange.body(), max_depth);
   if (!body) bad_request(exchange, "the body must be one JSON object (no duplicate names)");
   return body;
 }

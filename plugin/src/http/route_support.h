@@ -55,8 +55,9 @@ void rate_limited(Exchange& exchange, std::string_view message, std::chrono::sec
 // 400 invalid_request.
 void bad_request(Exchange& exchange, std::string_view message, const FieldErrors& fields = {});
 
-// The JSON object body, or nullopt after answering 400.
-std::optional<rapidjson::Document> json_body(Exchange& exchange);
+// The JSON object body, or nullopt after answering 400. max_depth: how deeply it may nest (a
+// passkey credential's response.transports is 4 levels down).
+std::optional<rapidjson::Document> json_body(Exchange& exchange, size_t max_depth = 4);
 
 // 200 with the token body and both cookies (the refresh cookie only when a refresh token was issued).
 void respond_tokens(const PluginState& state, Exchange& exchange, const session::IssuedTokens& tokens);

@@ -28,6 +28,27 @@ std::string_view sign_in_event(std::string_view first_factor) {
 
 MfaResult outcome(MfaOutcome value) { return MfaResult{value, std::nullopt, {}, std::nullopt, {}}; }
 
+// The RFC 8176 value a second factor adds to amr: a code is a one-time password, a passkey a
+// hardware-protected key.
+std::string factor_amr(const SecondFactor& factor) {
+  return factor.kind == SecondFactor::Kind::passkey ? "hwk" : "otp";
+}
+
+std::string_view factor_method(const SecondFactor& factor) {
+  switch (factor.kind) {
+    case SecondFactor::Kind::totp: return "totp";
+    case SecondFactor::Kind::recovery_code: return "recovery_code";
+    case SecondFactor::Kind::passkey: return "passkey";
+  }
+  return "totp";
+}
+
+// The answer to a passkey that check_passkey did not pass.
+MfaOutcome refusal_of(const webauthn::CheckedAssertion& checked) {
+  return checked.outcome == webauthn::AssertionOutcome::malformed ? MfaOutcome::malformed_credential
+                                                                   : MfaOutcome::invalid_credential;
+}
+
 }  // namespace
 
 MfaService::MfaService(const config::AuthConfig& config, store::Database& db, const password::Hasher& hasher,
@@ -59,8 +80,11 @@ MfaResult MfaService::throttled(const store::User& user, std::string_view client
   attempt.decided();
   if (result.outcome == MfaOutcome::ok) {
     throttle_.succeeded(user.id, client_address);
-  } else if (result.outcome == MfaOutcome::invalid_code || result.outcome == MfaOutcome::invalid_credentials) {
-    const char* reason = result.outcome == MfaOutcome::invalid_code ? "invalid_code" : "invalid_credentials";
+  } else if (result.outcome == MfaOutcome::invalid_code || result.outcome == MfaOutcome::invalid_credentials ||
+             result.outcome == MfaOutcome::invalid_credential) {
+    const char* reason = result.outcome == MfaOutcome::invalid_code          ? "invalid_code"
+                         : result.outcome == MfaOutcome::invalid_credential ? "invalid_credential"
+                                                                            : "invalid_credentials";
     audit::record(audit_, "mfa.failed", user.id, {}, audit::detail({{"action", std::string(action)}, {"reason", reason}}));
   }
   return result;
@@ -71,7 +95,21 @@ bool MfaService::password_matches(const store::User& user, std::string_view pass
   return user.password_hash ? hasher_.verify(password, *user.password_hash) : hasher_.verify_dummy(password);
 }
 
+std::optional<webauthn::CheckedAssertion> MfaService::check_passkey(const std::string& user_id,
+                                                                   const SecondFactor& factor) {
+  if (factor.kind != SecondFactor::Kind::passkey) return std::nullopt;
+  if (!passkeys_ || !factor.passkey) return webauthn::CheckedAssertion{};  // refused
+  return passkeys_->check(factor.passkey->response, factor.passkey->rp, user_id);
+}
+
+bool MfaService::use_checked_factor(const std::string& user_id, const SecondFactor& factor,
+                                    const std::optional<webauthn::CheckedAssertion>& assertion, int64_t now) {
+  if (factor.kind == SecondFactor::Kind::passkey) return passkeys_ && assertion && passkeys_->use(*assertion);
+  return use_factor(user_id, factor, now);
+}
+
 bool MfaService::use_factor(const std::string& user_id, const SecondFactor& factor, int64_t now) {
+  if (factor.kind == SecondFactor::Kind::passkey) return false;  // use_checked_factor's
   if (factor.kind == SecondFactor::Kind::recovery_code) {
     if (!recovery_key_) return false;
     return store::RecoveryCodeStore(db_).consume(user_id, recovery_key_->hash(user_id, factor.value), now);
@@ -170,15 +208,18 @@ MfaResult MfaService::verify(std::string_view mfa_token, const SecondFactor& fac
   if (!user) return outcome(MfaOutcome::invalid_mfa_token);
   return throttled(*user, client_address, "verify", [&] {
     if (!user->active) return outcome(MfaOutcome::account_disabled);
+    const auto assertion = check_passkey(user->id, factor);
+    if (assertion && assertion->outcome != webauthn::AssertionOutcome::ok) return outcome(refusal_of(*assertion));
+    const MfaOutcome wrong = assertion ? MfaOutcome::invalid_credential : MfaOutcome::invalid_code;
     audit::Pending events;
     try {
       session::IssuedTokens tokens = db_.transaction([&] {
         const int64_t now = now_seconds();
-        if (!use_factor(user->id, factor, now)) throw Refused{MfaOutcome::invalid_code};
+        if (!use_checked_factor(user->id, factor, assertion, now)) throw Refused{wrong};
         // Used up with the code: one session per challenge, even for two right codes sent at once.
         if (!challenges.consume(token_hash, now)) throw Refused{MfaOutcome::invalid_mfa_token};
         return sessions_.start_session(*user, sign_in_event(challenge->first_factor),
-                                       {challenge->first_factor, "otp"}, events);
+                                       {challenge->first_factor, factor_amr(factor)}, events);
       });
       audit::announce(audit_, events);  // after the commit: the sign-in event of the session
       MfaResult result = outcome(MfaOutcome::ok);
@@ -190,19 +231,23 @@ MfaResult MfaService::verify(std::string_view mfa_token, const SecondFactor& fac
   });
 }
 
-MfaResult MfaService::step_up(const store::User& user, std::string_view session_id, std::string_view code,
+MfaResult MfaService::step_up(const store::User& user, std::string_view session_id, const SecondFactor& factor,
                               std::string_view client_address) {
-  if (!store::TotpFactorStore(db_).is_enabled(user.id)) return outcome(MfaOutcome::not_enabled);
+  if (factor.kind == SecondFactor::Kind::totp && !store::TotpFactorStore(db_).is_enabled(user.id)) {
+    return outcome(MfaOutcome::not_enabled);
+  }
   return throttled(user, client_address, "step_up", [&] {
+    const auto assertion = check_passkey(user.id, factor);
+    if (assertion && assertion->outcome != webauthn::AssertionOutcome::ok) return outcome(refusal_of(*assertion));
+    const MfaOutcome wrong = assertion ? MfaOutcome::invalid_credential : MfaOutcome::invalid_code;
     audit::Pending events;
     try {
       session::IssuedTokens tokens = db_.transaction([&] {
-        if (!use_factor(user.id, {SecondFactor::Kind::totp, std::string(code)}, now_seconds())) {
-          throw Refused{MfaOutcome::invalid_code};
-        }
-        auto stepped = sessions_.step_up(user, session_id, "otp");
+        if (!use_checked_factor(user.id, factor, assertion, now_seconds())) throw Refused{wrong};
+        auto stepped = sessions_.step_up(user, session_id, factor_amr(factor));
         if (!stepped) throw Refused{MfaOutcome::invalid_session};
-        audit::write(audit_, events, "mfa.step_up", user.id, session_id);
+        audit::write(audit_, events, "mfa.step_up", user.id, session_id,
+                     audit::detail({{"method", factor_method(factor)}}));
         return std::move(*stepped);
       });
       audit::announce(audit_, events);

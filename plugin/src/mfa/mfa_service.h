@@ -12,6 +12,8 @@
 #include "store/database.h"
 #include "store/user_store.h"
 #include "throttle/throttle.h"
+#include "webauthn/ceremony.h"
+#include "webauthn/passkey_assertions.h"
 
 #include <chrono>
 #include <optional>
@@ -33,14 +35,24 @@ enum class MfaOutcome {
   not_enabled,          // disable or step-up without TOTP on
   not_configured,       // no encryption key in the config: TOTP cannot be set up
   account_disabled,     // verify: the account was disabled since the first factor
+  invalid_credential,   // a passkey assertion that proves nothing (or not this user's passkey)
+  malformed_credential,  // a passkey assertion whose CBOR or JSON does not parse
 };
 
-// What a request offers as its second factor: a TOTP code (six digits) or a recovery code in its
-// canonical form (mfa/recovery_codes.h); the route has checked the form.
+// A passkey assertion offered as a second factor, with the relying party of the request it came in.
+struct PasskeyProof {
+  webauthn::AssertionResponse response;
+  webauthn::RelyingParty rp;
+};
+
+// What a request offers as its second factor: a TOTP code (six digits), a recovery code in its
+// canonical form (mfa/recovery_codes.h), or a passkey assertion (its challenge from
+// passkeys/login/options); the route has checked the form.
 struct SecondFactor {
-  enum class Kind { totp, recovery_code };
+  enum class Kind { totp, recovery_code, passkey };
   Kind kind = Kind::totp;
-  std::string value;
+  std::string value;                    // totp, recovery_code
+  std::optional<PasskeyProof> passkey;  // passkey
 };
 
 struct TotpSetup {
@@ -71,12 +83,14 @@ class MfaService {
   MfaResult disable(const store::User& user, std::string_view password, const SecondFactor& factor,
                     std::string_view client_address);
   MfaResult verify(std::string_view mfa_token, const SecondFactor& factor, std::string_view client_address);
-  // A TOTP code within the session: the session's amr gains "otp", auth_time is now; the new access
-  // token says so (no refresh token: the session's stays).
-  MfaResult step_up(const store::User& user, std::string_view session_id, std::string_view code,
+  // A TOTP code or a passkey within the session: the session's amr gains "otp" or "hwk", auth_time
+  // is now; the new access token says so (no refresh token: the session's stays).
+  MfaResult step_up(const store::User& user, std::string_view session_id, const SecondFactor& factor,
                     std::string_view client_address);
 
   void set_audit(audit::AuditLog* log) { audit_ = log; }
+  // Where passkey assertions are checked; without it a passkey is never a right factor.
+  void set_passkeys(webauthn::PasskeyAssertions* passkeys) { passkeys_ = passkeys; }
 
  private:
   int64_t now_seconds() const;
@@ -88,6 +102,13 @@ class MfaService {
   // True when the factor is right and now used up (the TOTP step recorded, the recovery code spent).
   bool use_factor(const std::string& user_id, const SecondFactor& factor, int64_t now);
   std::optional<int64_t> pending_step(const store::User& user, std::string_view code, int64_t now);
+  // A passkey factor, checked before the transaction that uses it (a counter that went backwards
+  // flags the passkey for good, whatever happens next); nullopt for the other kinds. Its outcome
+  // other than ok is the answer.
+  std::optional<webauthn::CheckedAssertion> check_passkey(const std::string& user_id, const SecondFactor& factor);
+  // Inside the transaction: the factor used up (a code, or the passkey's challenge and counter).
+  bool use_checked_factor(const std::string& user_id, const SecondFactor& factor,
+                          const std::optional<webauthn::CheckedAssertion>& assertion, int64_t now);
 
   const config::AuthConfig& config_;
   store::Database& db_;
@@ -98,6 +119,7 @@ class MfaService {
   std::optional<TotpSecretBox> box_;  // none without an encryption key
   std::optional<RecoveryCodeKey> recovery_key_;  // from the same secret; none without it
   audit::AuditLog* audit_ = nullptr;
+  webauthn::PasskeyAssertions* passkeys_ = nullptr;
 };
 
 }  // namespace latchkey::mfa

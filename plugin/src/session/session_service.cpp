@@ -8,6 +8,7 @@
 #include "store/denylist_store.h"
 #include "store/email.h"
 #include "store/mfa_challenge_store.h"
+#include "store/passkey_store.h"
 #include "store/refresh_token_store.h"
 #include "store/session_store.h"
 #include "store/token_hash.h"
@@ -78,18 +79,23 @@ SignIn SessionService::sign_in(const store::User& user, std::vector<std::string>
 
 SignIn SessionService::sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event,
                                audit::Pending& events) {
-  // A user with a second factor on gets a challenge: no session, no audit event yet; the sign-in
-  // event is written when mfa/verify starts the session (MfaService::verify).
-  if (!store::TotpFactorStore(db_).is_enabled(user.id)) {
+  // A user with a second factor gets a challenge: no session, no audit event yet; the sign-in
+  // event is written when mfa/verify starts the session (MfaService::verify). Methods name only
+  // what the user has: recovery codes come with TOTP.
+  const UserMfa factors = user_mfa(user.id);
+  if (!factors.totp && factors.passkeys == 0) {
     return {start_session(user, event, std::move(amr), events), std::nullopt};
   }
+  std::vector<std::string> methods;
+  if (factors.totp) methods = {"totp", "recovery_code"};
+  if (factors.passkeys > 0) methods.emplace_back("passkey");
   const int64_t now = now_seconds();
   std::string token = random_refresh_token();
   const std::string first_factor = amr.empty() ? "pwd" : amr.front();
   store::MfaChallengeStore challenges(db_);
   challenges.create({store::hash_token(token), user.id, first_factor, now, now + kMfaChallengeSeconds});
   challenges.purge_expired(now);
-  return {std::nullopt, SecondFactorChallenge{std::move(token), {"totp", "recovery_code"}}};
+  return {std::nullopt, SecondFactorChallenge{std::move(token), std::move(methods)}};
 }
 
 std::optional<IssuedTokens> SessionService::step_up(const store::User& user, std::string_view session_id,
@@ -109,7 +115,7 @@ std::optional<IssuedTokens> SessionService::step_up(const store::User& user, std
 }
 
 UserMfa SessionService::user_mfa(std::string_view user_id) {
-  return {store::TotpFactorStore(db_).is_enabled(user_id), 0};
+  return {store::TotpFactorStore(db_).is_enabled(user_id), store::PasskeyStore(db_).count_for_user(user_id)};
 }
 
 IssuedTokens SessionService::start_session(const store::User& user, std::string_view event,

@@ -26,7 +26,7 @@ namespace latchkey::session {
 // The second factors a user has on: the token body's user.mfa (CONTRACT §10).
 struct UserMfa {
   bool totp = false;
-  int64_t passkeys = 0;  // passkeys arrive with the next issue
+  int64_t passkeys = 0;  // how many passkeys the user has (a flagged one too: it still asks for one)
 };
 
 // What a successful login or refresh hands out.
@@ -42,7 +42,7 @@ struct IssuedTokens {
 // A first factor passed and a second one is due (CONTRACT §10 "mfaRequired"): no session yet.
 struct SecondFactorChallenge {
   std::string mfa_token;             // opaque, single use; stored hashed
-  std::vector<std::string> methods;  // e.g. {"totp", "recovery_code"}
+  std::vector<std::string> methods;  // what the user has: "totp", "recovery_code", "passkey"
 };
 
 // Where every first factor (password, Google, magic link) leads: a session, or a challenge.
@@ -99,8 +99,8 @@ class SessionService {
   void logout(const std::optional<AccessTokenRef>& access, const std::optional<std::string>& refresh_token);
   // Ends every session of the user.
   void logout_all(std::string_view user_id);
-  // The gate every first factor passes through: a user with a second factor on gets a challenge,
-  // anyone else a new session. amr names the first factor ({"pwd"}, {"ext"}, {"email"}); event
+  // The gate every first factor passes through: a user with a second factor (TOTP on, or a
+  // passkey) gets a challenge, anyone else a new session. amr names the first factor ({"pwd"}, {"ext"}, {"email"}); event
   // names the sign-in in the audit log when the session starts.
   SignIn sign_in(const store::User& user, std::vector<std::string> amr, std::string_view event);
   // A new session for a user already fully authenticated, recording the client address and

@@ -27,6 +27,12 @@ Limits mfa_limits(const config::AuthConfig& config) {
   return limits;
 }
 
+Limits passkey_limits(const config::AuthConfig& config) {
+  return {"passkey", config.login_throttle.window_seconds, 0, config.login_throttle.max_failures_per_address};
+}
+
+Limits passkey_options_limits() { return {"passkey_options", 60, 0, 120}; }
+
 Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
                          const std::function<void(std::string_view)>& warn) {
   const bool shared = config.login_throttle.scope == config::ThrottleScope::database;
@@ -41,6 +47,8 @@ Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
   throttles.magic_link = make(mail_limits(config, "magic_link"));
   throttles.nonce = make(nonce_limits());
   throttles.mfa = make(mfa_limits(config));
+  throttles.passkey = make(passkey_limits(config));
+  throttles.passkey_options = make(passkey_options_limits());
   return throttles;
 }
 

@@ -19,6 +19,8 @@ struct Throttles {
   std::unique_ptr<Throttle> magic_link;  // sign-in link mails per email and address (limits as reset)
   std::unique_ptr<Throttle> nonce;   // Google sign-in nonces per address
   std::unique_ptr<Throttle> mfa;     // wrong second-factor codes per user and address
+  std::unique_ptr<Throttle> passkey;          // refused passkey sign-ins per address
+  std::unique_ptr<Throttle> passkey_options;  // passkey ceremony challenges issued per address
 };
 
 // The limits themselves: login from login_throttle, mail from email.resend_interval_seconds
@@ -28,6 +30,10 @@ Limits mail_limits(const config::AuthConfig& config, std::string name);
 Limits nonce_limits();
 // Wrong codes (TOTP, recovery) as failed logins: the same window and numbers, counted apart.
 Limits mfa_limits(const config::AuthConfig& config);
+// Refused passkey sign-ins per address, in the login window, as many as failed logins per address.
+Limits passkey_limits(const config::AuthConfig& config);
+// A challenge is a row for 5 minutes: 120 a minute per address bounds what one address can store.
+Limits passkey_options_limits();
 
 // warn: where a database throttle reports that it could not count.
 Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
