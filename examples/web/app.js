@@ -142,7 +142,8 @@ function sessionItem(session) {
   const used = session.lastUsedAt || session.createdAt;
   details.textContent = [session.ip || 'unknown address',
     used ? `last used ${new Date(used).toLocaleString()}` : '',
-    (session.amr || []).includes('otp') ? 'with a code' : ''].filter(Boolean).join(' · ');
+    (session.amr || []).includes('otp') ? 'with a code' : '',
+    (session.amr || []).includes('hwk') ? 'with a passkey' : ''].filter(Boolean).join(' · ');
   what.append(details);
   item.append(what);
   if (!session.current) {
@@ -399,20 +400,30 @@ async function loadPasskeys() {
 }
 
 // One passkey: "Work laptop · added 12/4/2026, 3:20 PM · last used 12/5/2026, 9:02 AM" (text only).
+// A flagged one (its signature counter went backwards, as a copy's would) signs nothing in.
 function passkeyItem(passkey) {
   const item = document.createElement('li');
   item.dataset.id = passkey.id;
+  item.dataset.flagged = String(Boolean(passkey.flagged));
   const what = document.createElement('div');
   what.className = 'device';
   const name = document.createElement('strong');
   name.textContent = passkey.name || 'Passkey';
+  what.append(name);
+  if (passkey.flagged) {
+    const mark = document.createElement('span');
+    mark.className = 'badge warning';
+    mark.textContent = 'blocked';
+    what.append(' ', mark);
+  }
   const details = document.createElement('div');
   details.className = 'hint';
   details.textContent = [
     passkey.createdAt ? `added ${new Date(passkey.createdAt).toLocaleString()}` : '',
     passkey.lastUsedAt ? `last used ${new Date(passkey.lastUsedAt).toLocaleString()}` : 'not used yet',
+    passkey.flagged ? 'it answered as a copy would (its counter went backwards), so it no longer signs in: remove it' : '',
   ].filter(Boolean).join(' · ');
-  what.append(name, details);
+  what.append(details);
   const remove = document.createElement('button');
   remove.type = 'button';
   remove.className = 'secondary remove-passkey';

@@ -257,6 +257,54 @@ test('passkeys: a removed passkey no longer signs in (autofill and button), thou
     }
   });
 
+test('passkeys: a copy whose sign counter went backwards is refused, and the page shows the passkey blocked',
+  { timeout: 60_000 }, async () => {
+    const host = await startHost({ passkeys: true });
+    const oracle = new PasskeyOracle(host.base);
+    const context = await newContext(browser);
+    const copyContext = await newContext(browser);
+    try {
+      const user = await createUser(host, uniqueEmail('passkey-clone'));
+      const page = await context.newPage();
+      const authenticator = await addVirtualAuthenticator(page);
+      const ceremonies = recordCeremonies(page);
+      await signIn(page, host.base, user);
+      await page.evaluate(() => window.latchkey.passkeys.register('Original'));
+      await page.evaluate(() => window.latchkey.passkeys.login());   // the counter moves on
+      const [original] = await authenticator.credentials();
+      assert.ok(original.signCount >= 2, JSON.stringify(original.signCount));
+
+      // A copy of the key taken before those uses: its counter is behind the server's.
+      const copy = await copyContext.newPage();
+      await withoutConditionalUi(copy);
+      await (await addVirtualAuthenticator(copy)).addCredential({ ...original, signCount: 0 });
+      const copyCeremonies = recordCeremonies(copy);
+      await openApp(copy, host.base);
+      await copy.click('#passkey-login-button');
+      await copy.waitForFunction(() => /not accepted here/.test(document.getElementById('message').textContent));
+      assert.equal(await copy.getAttribute('#status', 'data-state'), 'signed-out');
+
+      await page.evaluate(() => window.latchkey.me());
+      await openApp(page, host.base);
+      await page.waitForSelector('#passkeys li[data-flagged="true"]:has-text("blocked")');
+      assert.match(await page.textContent('#passkeys li'), /no longer signs in/);
+      await screenshot(page, 'passkey-blocked');
+      // Flagged, the original is refused as well.
+      const refused = await page.evaluate(() => window.latchkey.passkeys.login().then(() => 'signed in', (e) => e.code));
+      assert.equal(refused, 'invalid_credential');
+
+      // The oracle agrees: the copy's assertion is well signed, but its counter did not grow.
+      const verdicts = await oracle.check([...ceremonies, ...copyCeremonies]);
+      assert.deepEqual(verdicts.map((v) => [v.route, v.status, v.verified]), [
+        ['/passkeys/register', 201, true], ['/passkeys/login', 200, true], ['/passkeys/login', 401, true],
+        ['/passkeys/login', 401, false]]);
+      assert.match(verdicts[3].error, /counter/i);
+    } finally {
+      await Promise.all([context.close(), copyContext.close()]);
+      await host.stop();
+    }
+  });
+
 // ---- Mutated responses: our server and the oracle refuse them alike -------------------------------
 
 // In the page: options from our server, and the authenticator's answer to them, not sent.
