@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { PasskeyOracle, challengeOf, recordCeremonies } from './passkey_oracle.mjs';
 import {
   addVirtualAuthenticator, createUser, launchBrowser, newContext, openApp, PASSWORD, recordEvents,
-  screenshot, signIn, startHost, totp, uniqueEmail, withoutConditionalUi,
+  screenshot, signIn, startHost, totp, uniqueEmail, waitForMail, withoutConditionalUi,
 } from './support.mjs';
 
 let browser;
@@ -113,8 +113,9 @@ test('passkeys: add one on the page, then sign in with it and no password (autof
     }
   });
 
-test('passkeys: the second factor of a password login (a browser without toJSON())', { timeout: 60_000 }, async () => {
-  const host = await startHost({ passkeys: true });
+test('passkeys: the second factor of a password login and of a mailed link (a browser without toJSON())',
+  { timeout: 60_000 }, async () => {
+  const host = await startHost({ passkeys: true, magicLinks: true });
   const oracle = new PasskeyOracle(host.base);
   const context = await newContext(browser);
   try {
@@ -130,7 +131,8 @@ test('passkeys: the second factor of a password login (a browser without toJSON(
     // TOTP and a passkey, through the client (the page's own flows have their tests).
     const { secret } = await page.evaluate(() => window.latchkey.mfa.setupTotp());
     const enabledAt = Date.now();
-    await page.evaluate((args) => window.latchkey.mfa.enableTotp(args), { code: totp(secret, enabledAt), password: PASSWORD });
+    const { recoveryCodes } = await page.evaluate((args) => window.latchkey.mfa.enableTotp(args),
+      { code: totp(secret, enabledAt), password: PASSWORD });
     const created = await page.evaluate(() => window.latchkey.passkeys.register('Phone'));
     assert.equal(created.name, 'Phone');
     assert.ok(created.id && created.createdAt, JSON.stringify(created));
@@ -158,7 +160,40 @@ test('passkeys: the second factor of a password login (a browser without toJSON(
     const amr = (await current(page)).amr;
     assert.ok(amr.includes('pwd') && amr.includes('hwk'), JSON.stringify(amr));
 
-    assert.deepEqual(await assertOracleAgrees(oracle, ceremonies), ['/passkeys/register', '/mfa/verify']);
+    // TOTP off: the passkey is the only second factor, and the prompt offers only it.
+    await page.evaluate((args) => window.latchkey.mfa.disableTotp(args), { password: PASSWORD, recoveryCode: recoveryCodes[0] });
+    await signOut(page);
+    await page.fill('#login-email', user.email);
+    await page.fill('#login-password', user.password);
+    await page.click('#login-button');
+    await page.waitForSelector('#mfa-passkey:not([hidden])');
+    assert.equal(await page.textContent('#mfa-prompt'), 'Confirm it is you with one of your passkeys.');
+    assert.deepEqual(await page.$$eval('#mfa-form button:not([hidden])', (buttons) => buttons.map((b) => b.id)),
+      ['mfa-passkey', 'mfa-cancel']);
+    await screenshot(page, 'mfa-prompt-passkey-only');
+    await page.click('#mfa-passkey');
+    await page.waitForSelector('#status[data-state="signed-in"]');
+
+    // A mailed sign-in link: magic.html asks for the passkey too.
+    await signOut(page);
+    await page.fill('#login-email', user.email);
+    await page.click('#magic-button');
+    await page.waitForSelector('#message[data-kind="ok"]');
+    const mail = await waitForMail(host.mailDir, user.email);
+    const link = mail.match(/https?:\/\/[^\s"'<>]+\/magic\.html\?token=[A-Za-z0-9_-]+/)?.[0];
+    assert.ok(link?.startsWith(`${host.base}/magic.html?token=`), mail);
+    await page.goto(link);
+    await page.waitForSelector('#mfa-passkey:not([hidden])');
+    assert.equal(await page.isVisible('#mfa-code'), false);
+    await screenshot(page, 'magic-mfa-passkey');
+    await page.click('#mfa-passkey');
+    await page.waitForSelector('#result[data-state="signed-in"]');
+    await openApp(page, host.base);
+    const linked = (await current(page)).amr;
+    assert.ok(linked.includes('email') && linked.includes('hwk'), JSON.stringify(linked));
+
+    assert.deepEqual(await assertOracleAgrees(oracle, ceremonies),
+      ['/passkeys/register', '/mfa/verify', '/mfa/verify', '/mfa/verify']);
   } finally {
     await context.close();
     await host.stop();
