@@ -52,7 +52,7 @@
 //                                                   // webauthn">: resolves to the user once one is
 //                                                   // picked from the autofill list, or to null (not
 //                                                   // available here, or another sign-in came first)
-//   await auth.passkeys.list();                     // [{id, name, createdAt, lastUsedAt}]
+//   await auth.passkeys.list();                     // [{id, name, createdAt, lastUsedAt, flagged}]
 //   await auth.passkeys.remove(id);                 // 403 reauthentication_required: stepUp() first
 //   await auth.verifyMfa({ passkey: true });        // a passkey as the second factor of a login
 //   await auth.stepUp({ passkey: true });           // ... and for step-up
@@ -137,7 +137,10 @@ export class LatchkeyClient extends EventTarget {
        * {conditional: true}, null when autofill is not available or the request was superseded.
        */
       login: (options) => this.#passkeyLogin(options),
-      /** This user's passkeys: [{id, name, createdAt, lastUsedAt}]. */
+      /**
+       * This user's passkeys: [{id, name, createdAt, lastUsedAt, flagged}] (flagged: its counter
+       * went backwards, as a copy's would; it signs nothing in until removed).
+       */
       list: async () => (await this.#call('GET', '/passkeys')).passkeys,
       /** Removes one (403 reauthentication_required without a recent sign-in or step-up). */
       remove: async (id) => { await this.#call('DELETE', `/passkeys/${encodeURIComponent(id)}`); },
