@@ -15,6 +15,7 @@ const char* const kUsage =
     "  user list\n"
     "  sessions list EMAIL                           (live sessions, newest first)\n"
     "  sessions revoke EMAIL\n"
+    "  passkeys list EMAIL | passkeys remove EMAIL ID\n"
     "  mail pending                                  (mail not delivered yet)\n"
     "  keygen --algorithm EdDSA|ES256 --out FILE    (--config not needed)\n"
     "  keys list | keys add --algorithm HS256|EdDSA|ES256 | keys activate KID | keys retire KID\n"
@@ -54,6 +55,8 @@ const std::vector<CommandSpec> kCommands = {
     {"user list", {}, {}},
     {"sessions list", {{"EMAIL"}}, {}},
     {"sessions revoke", {{"EMAIL"}}, {}},
+    {"passkeys list", {{"EMAIL"}}, {}},
+    {"passkeys remove", {{"EMAIL"}, {"ID"}}, {}},
     {"mail pending", {}, {}},
     {"keygen", {}, {{"--algorithm", "EdDSA|ES256", {"EdDSA", "ES256"}, true}, {"--out", "FILE", {}, true}}, false},
     {"keys list", {}, {}},

@@ -6,6 +6,7 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/key_commands.h"
+#include "cli/passkey_commands.h"
 
 #include <iostream>
 #include <string>
@@ -42,6 +43,8 @@ void run(const CommandLine& line) {
   if (command == "user list") return user_list(context);
   if (command == "sessions list") return sessions_list(context, args[0]);
   if (command == "sessions revoke") return sessions_revoke(context, args[0]);
+  if (command == "passkeys list") return passkeys_list(context, args[0]);
+  if (command == "passkeys remove") return passkeys_remove(context, args[0], args[1]);
   if (command == "mail pending") return mail_pending(context);
   if (command == "keys list") return keys_list(context);
   if (command == "keys add") return keys_add(context, line.values("--algorithm").front());

@@ -34,7 +34,7 @@ config::AuthConfig test_config() {
   return c;
 }
 
-SecondFactor totp(std::string code) { return {SecondFactor::Kind::totp, std::move(code)}; }
+SecondFactor totp_factor(std::string code) { return {SecondFactor::Kind::totp, std::move(code)}; }
 
 jwt::KeySet make_keys(const config::AuthConfig& c) {
   auto key = jwt::Key::from_hmac_secret(*c.tokens.secret);
@@ -289,7 +289,7 @@ TEST_P(MfaServiceTest, StepUpAddsOtpToTheSameSession) {
   const std::string session_id = first.tokens->session_id;
   store::SessionStore(db()).set_authentication(session_id, {"pwd"}, now());
   advance(60s);
-  const MfaResult stepped = service_->step_up(user, session_id, totp(test::reference_totp(key, now())), "a");
+  const MfaResult stepped = service_->step_up(user, session_id, totp_factor(test::reference_totp(key, now())), "a");
   ASSERT_EQ(stepped.outcome, MfaOutcome::ok);
   EXPECT_EQ(stepped.tokens->session_id, session_id);
   EXPECT_FALSE(stepped.tokens->refresh_token);
@@ -297,10 +297,10 @@ TEST_P(MfaServiceTest, StepUpAddsOtpToTheSameSession) {
   EXPECT_EQ(claims.amr, (std::vector<std::string>{"pwd", "otp"}));
   EXPECT_EQ(claims.auth_time, now());
   EXPECT_EQ(store::SessionStore(db()).find(session_id)->auth_time, now());
-  EXPECT_EQ(service_->step_up(user, session_id, totp(test::reference_totp(key, now())), "a").outcome, MfaOutcome::invalid_code);
+  EXPECT_EQ(service_->step_up(user, session_id, totp_factor(test::reference_totp(key, now())), "a").outcome, MfaOutcome::invalid_code);
   store::SessionStore(db()).revoke(session_id, now());
   advance(30s);
-  EXPECT_EQ(service_->step_up(user, session_id, totp(test::reference_totp(key, now())), "a").outcome,
+  EXPECT_EQ(service_->step_up(user, session_id, totp_factor(test::reference_totp(key, now())), "a").outcome,
             MfaOutcome::invalid_session);
 }
 
