@@ -74,6 +74,9 @@ test('passkeys: add one on the page, then sign in with it and no password (autof
       assert.equal(listed[0].name, 'Work laptop <b>');
       assert.equal(listed[0].lastUsedAt ?? null, null);
       assert.equal((await page.evaluate(() => window.latchkey.me())).mfa?.passkeys, 1);
+      // The operator sees it too, with the transport the browser reported.
+      const row = (await host.cli(['passkeys', 'list', user.email])).split('\n')[1].split('\t');
+      assert.deepEqual([row[0], row[1], row[5]], [listed[0].id, 'Work laptop <b>', 'internal']);
       const [stored] = await authenticator.credentials();
       assert.equal(stored.isResidentCredential, true, 'a discoverable credential (a passkey)');
       assert.equal(stored.rpId, 'localhost');
