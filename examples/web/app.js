@@ -51,7 +51,7 @@ function passkeyBlocker() {
   if (/^[0-9.]+$/.test(host) || host.startsWith('[')) {
     const local = host === '127.0.0.1' || host === '[::1]';
     return `Passkeys need the site's host name, not an IP address: open ${
-      local ? `http://localhost${location.port ? `:${location.port}` : ''}/` : 'this page by its name'} instead.`;
+      local ? `${location.protocol}//localhost${location.port ? `:${location.port}` : ''}/` : 'this page by its name'} instead.`;
   }
   return null;
 }
