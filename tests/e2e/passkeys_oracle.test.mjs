@@ -12,7 +12,6 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-
 // In the page: options from our server, and the authenticator's answer to them, not sent.
 // `tamper` changes the options first (a challenge the server never issued, UV not asked for).
 async function freshRegistration(page, tamper = {}) {
