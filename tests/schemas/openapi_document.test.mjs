@@ -82,6 +82,22 @@ const contract = [
   ['POST', `${P}/magic-link`, 429, 'rate_limited'], ['POST', `${P}/magic-link`, 503, 'service_unavailable'],
   ['POST', `${P}/magic-link/verify`, 200], ['POST', `${P}/magic-link/verify`, 400, 'invalid_request'],
   ['POST', `${P}/magic-link/verify`, 401, 'invalid_token'], ['POST', `${P}/magic-link/verify`, 403, 'account_disabled'],
+  // CONTRACT §10, passkeys (docs/AUTH.md "Passkeys"), and the second factor they are.
+  ['POST', `${P}/passkeys/register/options`, 200], ['POST', `${P}/passkeys/register/options`, 401, 'invalid_token'],
+  ['POST', `${P}/passkeys/register/options`, 429, 'rate_limited'],
+  ['POST', `${P}/passkeys/register`, 201], ['POST', `${P}/passkeys/register`, 400, 'invalid_request'],
+  ['POST', `${P}/passkeys/register`, 401, 'invalid_credential', 'invalid_token'],
+  ['POST', `${P}/passkeys/register`, 403, 'origin_not_allowed'],
+  ['POST', `${P}/passkeys/login/options`, 200], ['POST', `${P}/passkeys/login/options`, 429, 'rate_limited'],
+  ['POST', `${P}/passkeys/login`, 200], ['POST', `${P}/passkeys/login`, 400, 'invalid_request'],
+  ['POST', `${P}/passkeys/login`, 401, 'invalid_credential'], ['POST', `${P}/passkeys/login`, 403, 'account_disabled'],
+  ['POST', `${P}/passkeys/login`, 429, 'rate_limited'], ['POST', `${P}/passkeys/login`, 503, 'service_unavailable'],
+  ['GET', `${P}/passkeys`, 200], ['GET', `${P}/passkeys`, 401, 'invalid_token', 'token_expired'],
+  ['DELETE', `${P}/passkeys/0123abcd`, 204], ['DELETE', `${P}/passkeys/0123abcd`, 404, 'not_found'],
+  ['DELETE', `${P}/passkeys/0123abcd`, 403, 'reauthentication_required', 'origin_not_allowed'],
+  ['DELETE', `${P}/passkeys/0123abcd`, 401, 'invalid_token'],
+  ['POST', `${P}/mfa/verify`, 401, 'invalid_code', 'invalid_credential', 'invalid_mfa_token'],
+  ['POST', `${P}/mfa/step-up`, 401, 'invalid_code', 'invalid_credential', 'invalid_token'],
 ];
 
 test('every route, status and error code of CONTRACT §3 is in the document', () => {

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 
 import { ApiDocument } from './api_document.mjs';
+import { PasskeyAuthenticator } from './passkey_authenticator.mjs';
 import { PASSWORD, call, cookiesOf, paths, sleep, startHost, waitForLinkToken } from './support.mjs';
 
 const P = '/api/auth';
@@ -470,6 +471,45 @@ test('TOTP: setup, enable, the mfaRequired login, verify, step-up, recovery code
   await expect('POST', `${P}/mfa/totp/disable`, { json: { password: PASSWORD, recoveryCode: code1 }, headers: auth, status: 204 });
   await expect('POST', `${P}/mfa/totp/disable`, { json: { password: PASSWORD, recoveryCode: code1 }, headers: auth, status: 409, error: 'mfa_not_enabled' });
   await expect('POST', `${P}/mfa/step-up`, { json: { code: totp(secret, now) }, headers: auth, status: 409, error: 'mfa_not_enabled' });
+});
+
+test('passkeys: options, register, the list, a sign-in without a password, the second factor, step-up, removal', async () => {
+  const email = newEmail('passkey');
+  await registerAndConfirm(email);
+  const login = await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, status: 200 });
+  const auth = bearer(login.body.accessToken);
+  await expect('POST', `${P}/passkeys/register/options`, { status: 401, error: 'invalid_token' });
+  const creation = await expect('POST', `${P}/passkeys/register/options`, { headers: auth, status: 200 });
+  assert.equal(creation.body.rp.id, '127.0.0.1');  // no webauthn config: the host's own name
+  const authenticator = new PasskeyAuthenticator(host.base);
+  await expect('POST', `${P}/passkeys/register`, { json: { credential: { id: 'x' } }, conforming: false, headers: auth, status: 400, error: 'invalid_request' });
+  await expect('POST', `${P}/passkeys/register`, { json: { credential: authenticator.create(creation.body, { origin: 'http://evil.example' }) }, headers: auth, status: 401, error: 'invalid_credential' });
+  const added = await expect('POST', `${P}/passkeys/register`, { json: { credential: authenticator.create(creation.body), name: 'Journey key' }, headers: auth, status: 201 });
+  assert.equal(added.body.name, 'Journey key');
+  await expect('GET', `${P}/passkeys`, { status: 401, error: 'invalid_token' });
+  const listed = await expect('GET', `${P}/passkeys`, { headers: auth, status: 200 });
+  assert.deepEqual(listed.body.passkeys.map((p) => [p.id, p.lastUsedAt, p.flagged]), [[added.body.id, null, false]]);
+
+  const request = await expect('POST', `${P}/passkeys/login/options`, { status: 200 });
+  const assertion = authenticator.get(request.body);
+  await expect('POST', `${P}/passkeys/login`, { json: {}, conforming: false, status: 400, error: 'invalid_request' });
+  const signedIn = await expect('POST', `${P}/passkeys/login`, { json: { credential: assertion }, status: 200 });
+  assert.deepEqual(JSON.parse(Buffer.from(signedIn.body.accessToken.split('.')[1], 'base64url')).amr, ['hwk', 'user']);
+  assert.equal(signedIn.body.user.mfa.passkeys, 1);
+  await expect('POST', `${P}/passkeys/login`, { json: { credential: assertion }, status: 401, error: 'invalid_credential' });
+
+  const first = await expect('POST', `${P}/login`, { json: { email, password: PASSWORD }, status: 200 });
+  assert.deepEqual(first.body.methods, ['passkey']);
+  const second = authenticator.get((await expect('POST', `${P}/passkeys/login/options`, { status: 200 })).body);
+  await expect('POST', `${P}/mfa/verify`, { json: { mfaToken: first.body.mfaToken, credential: { ...second, id: 'AAAA', rawId: 'AAAA' } }, status: 401, error: 'invalid_credential' });
+  await expect('POST', `${P}/mfa/verify`, { json: { mfaToken: first.body.mfaToken, credential: second }, status: 200 });
+  const stepUp = authenticator.get((await expect('POST', `${P}/passkeys/login/options`, { status: 200 })).body);
+  await expect('POST', `${P}/mfa/step-up`, { json: { credential: stepUp }, headers: auth, status: 200 });
+
+  await expect('DELETE', `${P}/passkeys/0123456789abcdef0123456789abcdef`, { headers: auth, status: 404, error: 'not_found' });
+  const old = resigned(login.body.accessToken, host.secret, { auth_time: Math.floor(Date.now() / 1000) - 3600 });
+  await expect('DELETE', `${P}/passkeys/${added.body.id}`, { headers: bearer(old), status: 403, error: 'reauthentication_required' });
+  await expect('DELETE', `${P}/passkeys/${added.body.id}`, { headers: auth, status: 204 });
 });
 
 test('every route of the document was called and checked', async () => {

@@ -33,9 +33,23 @@ struct CborRelease {
 };
 using Cbor = std::unique_ptr<cbor_item_t, CborRelease>;
 
+// The shortest encoding, as CTAP2's canonical form requires (libcbor keeps the width it is given).
 Cbor cbor_int(int64_t value) {
-  if (value >= 0) return Cbor(cbor_build_uint64(static_cast<uint64_t>(value)));
-  return Cbor(cbor_build_negint64(static_cast<uint64_t>(-1 - value)));
+  const bool negative = value < 0;
+  const uint64_t magnitude = negative ? static_cast<uint64_t>(-1 - value) : static_cast<uint64_t>(value);
+  cbor_item_t* item = nullptr;
+  if (magnitude <= 0xFF) {
+    item = negative ? cbor_build_negint8(static_cast<uint8_t>(magnitude)) : cbor_build_uint8(static_cast<uint8_t>(magnitude));
+  } else if (magnitude <= 0xFFFF) {
+    item = negative ? cbor_build_negint16(static_cast<uint16_t>(magnitude))
+                    : cbor_build_uint16(static_cast<uint16_t>(magnitude));
+  } else if (magnitude <= 0xFFFFFFFF) {
+    item = negative ? cbor_build_negint32(static_cast<uint32_t>(magnitude))
+                    : cbor_build_uint32(static_cast<uint32_t>(magnitude));
+  } else {
+    item = negative ? cbor_build_negint64(magnitude) : cbor_build_uint64(magnitude);
+  }
+  return Cbor(item);
 }
 Cbor cbor_byte_string(std::string_view bytes) {
   return Cbor(cbor_build_bytestring(reinterpret_cast<cbor_data>(bytes.data()), bytes.size()));

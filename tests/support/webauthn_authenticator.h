@@ -26,12 +26,12 @@ inline constexpr uint8_t kFlagEd = 0x80;
 
 // What one ceremony should say differently from a well-behaved authenticator in a browser.
 struct CeremonyKnobs {
-  std::optional<std::string> origin;       // clientDataJSON.origin (default: the authenticator's)
-  std::optional<std::string> rp_id;        // hashed into rpIdHash (default: the authenticator's)
-  std::optional<std::string> type;         // default "webauthn.create" / "webauthn.get"
-  std::optional<uint8_t> flags;            // default UP|UV, plus AT on registration
-  std::optional<uint32_t> sign_count;      // this ceremony's counter (default: the authenticator's)
-  std::optional<std::string> user_handle;  // assertion: bytes, "" for none (default: the registered user id)
+  std::optional<std::string> origin{};     // clientDataJSON.origin (default: the authenticator's)
+  std::optional<std::string> rp_id{};      // hashed into rpIdHash (default: the authenticator's)
+  std::optional<std::string> type{};       // default "webauthn.create" / "webauthn.get"
+  std::optional<uint8_t> flags{};          // default UP|UV, plus AT on registration
+  std::optional<uint32_t> sign_count{};    // this ceremony's counter (default: the authenticator's)
+  std::optional<std::string> user_handle{};  // assertion: bytes, "" for none (default: the registered user id)
   bool cross_origin = false;               // clientDataJSON.crossOrigin
 };
 

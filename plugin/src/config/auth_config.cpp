@@ -11,6 +11,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -248,7 +249,17 @@ bool is_web_origin(std::string_view origin) {
   const std::string_view rest = origin.substr(scheme_end + 3);
   if (scheme != "https" && scheme != "http") return false;
   if (rest.empty() || rest.find_first_of("/?#@ ") != std::string_view::npos) return false;
-  return true;
+  // Browsers send origins in lower case: an upper-case one would never match.
+  return std::none_of(rest.begin(), rest.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// The origin's host is the RP id or one of its subdomains, as browsers require of rp.id (WebAuthn
+// §5.1.3 "registrable domain suffix"): otherwise every ceremony from that origin fails.
+bool origin_within_rp_id(std::string_view origin, std::string_view rp_id) {
+  std::string_view host = origin.substr(origin.find("://") + 3);
+  host = host.substr(0, host.front() == '[' ? host.find(']') + 1 : host.find(':'));
+  return host == rp_id || (host.size() > rp_id.size() && host.ends_with(rp_id) &&
+                           host[host.size() - rp_id.size() - 1] == '.');
 }
 
 // A registrable host name: lower-case letters, digits, '-' and '.', no port, not an IP address
@@ -275,6 +286,8 @@ void read_webauthn(JsonReader reader, WebAuthnConfig& webauthn) {
   for (const std::string& origin : webauthn.origins) {
     if (!is_web_origin(origin)) {
       reader.error("origins", "\"" + origin + "\" is not an origin like https://example.com or http://localhost:8080");
+    } else if (webauthn.rp_id && is_rp_id(*webauthn.rp_id) && !origin_within_rp_id(origin, *webauthn.rp_id)) {
+      reader.error("origins", "\"" + origin + "\" is not on rp_id \"" + *webauthn.rp_id + "\" or a subdomain of it");
     }
   }
 }

@@ -85,7 +85,8 @@ std::optional<std::size_t> measure_item(std::string_view bytes) {
     // cbor_load would allocate room for it.
     if (children > size - offset) return std::nullopt;
     if (header.kind != Header::Kind::scalar) {
-      if (pending.size() >= kMaxCborDepth) return std::nullopt;
+      const std::size_t open_containers = pending.size() - 1;  // the bottom entry is the top item's
+      if (open_containers >= kMaxCborDepth) return std::nullopt;
       pending.push_back(children);
     }
     while (!pending.empty() && pending.back() == 0) pending.pop_back();

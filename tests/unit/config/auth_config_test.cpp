@@ -513,3 +513,65 @@ TEST(AuthConfigMfa, ProtectRulesMayRequireASecondFactor) {
 
 }  // namespace
 }  // namespace latchkey::config
+
+namespace latchkey::config {
+namespace {
+
+// --- webauthn (CONTRACT §10 "Passkeys") ---
+
+TEST(AuthConfigWebAuthn, DefaultsFollowTheRequest) {
+  const AuthConfig c = expect_ok("{" + kSecretJson + "}");
+  EXPECT_FALSE(c.webauthn.rp_id);
+  EXPECT_EQ(c.webauthn.rp_name, "Latchkey");
+  EXPECT_TRUE(c.webauthn.origins.empty());
+  EXPECT_FALSE(expect_ok(R"({"webauthn": null, )" + kSecretJson + "}").webauthn.rp_id);
+}
+
+TEST(AuthConfigWebAuthn, AHostNameAndItsOrigins) {
+  const AuthConfig c = expect_ok(R"({"webauthn": {"rp_id": "example.com", "rp_name": "Acme",
+      "origins": ["https://example.com", "https://login.example.com:8443", "http://example.com"]}, )" + kSecretJson + "}");
+  EXPECT_EQ(c.webauthn.rp_id, "example.com");
+  EXPECT_EQ(c.webauthn.rp_name, "Acme");
+  EXPECT_EQ(c.webauthn.origins.size(), 3u);
+  EXPECT_EQ(expect_ok(R"({"webauthn": {"rp_id": "localhost", "origins": ["http://localhost:8080"]}, )" + kSecretJson + "}")
+                .webauthn.origins.front(),
+            "http://localhost:8080");
+  // Origins without an rp_id: the rp id is each request's host, checked by the ceremony.
+  expect_ok(R"({"webauthn": {"origins": ["https://a.example", "https://b.example"]}, )" + kSecretJson + "}");
+}
+
+TEST(AuthConfigWebAuthn, TheRpIdIsAHostNameNotAnAddress) {
+  for (const char* bad : {"127.0.0.1", "::1", "[::1]", "10.0.0.1", "localhost:8080", "Example.com", "", ".example.com",
+                          "example.com.", "https://example.com", "exa mple.com", "例え.jp"}) {
+    expect_error(R"({"webauthn": {"rp_id": ")" + std::string(bad) + R"("}, )" + kSecretJson + "}", "/webauthn/rp_id");
+  }
+  expect_error(R"({"webauthn": {"rp_id": 5}, )" + kSecretJson + "}", "/webauthn/rp_id");
+  expect_error(R"({"webauthn": {"rp_id": ")" + std::string(254, 'a') + R"("}, )" + kSecretJson + "}", "/webauthn/rp_id");
+}
+
+TEST(AuthConfigWebAuthn, OriginsAreOriginsOnTheRpId) {
+  for (const char* bad : {"localhost:8080", "http://localhost:8080/", "https://example.com/login", "ftp://example.com",
+                          "https://", "https://user@example.com", "https://example.com?x", "*", "HTTPS://example.com",
+                          "https://Example.com"}) {
+    expect_error(R"({"webauthn": {"origins": [")" + std::string(bad) + R"("]}, )" + kSecretJson + "}", "/webauthn/origins");
+  }
+  // An origin outside the RP id's domain: every ceremony from it would fail.
+  for (const char* outside : {"https://example.org", "https://notexample.com", "https://example.com.evil.io"}) {
+    expect_error(R"({"webauthn": {"rp_id": "example.com", "origins": [")" + std::string(outside) + R"("]}, )" + kSecretJson +
+                     "}",
+                 "/webauthn/origins");
+  }
+  expect_error(R"({"webauthn": {"rp_id": "login.example.com", "origins": ["https://example.com"]}, )" + kSecretJson + "}",
+               "/webauthn/origins");
+  expect_error(R"({"webauthn": {"origins": "https://example.com"}, )" + kSecretJson + "}", "/webauthn/origins");
+}
+
+TEST(AuthConfigWebAuthn, NameAndUnknownKeys) {
+  expect_error(R"({"webauthn": {"rp_name": ""}, )" + kSecretJson + "}", "/webauthn/rp_name");
+  expect_error(R"({"webauthn": {"rp_name": 7}, )" + kSecretJson + "}", "/webauthn/rp_name");
+  expect_error(R"({"webauthn": {"rpId": "localhost"}, )" + kSecretJson + "}", "/webauthn/rpId");
+  expect_error(R"({"webauthn": [], )" + kSecretJson + "}", "/webauthn");
+}
+
+}  // namespace
+}  // namespace latchkey::config
