@@ -1,5 +1,5 @@
 // The example page's logic: every call goes through the Latchkey client.
-import { createClient } from './latchkey-client.js';
+import { createClient, LatchkeyError } from './latchkey-client.js';
 
 const mode = new URLSearchParams(location.search).get('mode') === 'bearer' ? 'bearer' : 'cookie';
 const auth = createClient({ mode });
@@ -7,6 +7,7 @@ window.latchkey = auth;   // for the browser console (and the tests); holds no t
 
 const $ = (id) => document.getElementById(id);
 let refreshCount = 0;
+let currentDevice = '';   // this session's device text ("Chrome on Linux"), a name for a new passkey
 
 function say(text, kind = 'info') {
   $('message').textContent = text;
@@ -21,8 +22,38 @@ function explain(error) {
     rate_limited: 'Too many attempts: wait a little and try again.',
     weak_password: 'Choose a longer password.',
     invalid_code: 'That code is not right (or was already used). Try the next one.',
+    invalid_credential: 'That passkey is not accepted here: it may have been removed from this account.',
+    reauthentication_required: 'This needs a recent sign-in.',
   };
   return known[error.code] || error.message || String(error);
+}
+
+// The browser's side of a passkey ceremony fails with a DOMException; the server's with a
+// LatchkeyError.
+function explainPasskey(error) {
+  if (!(error instanceof LatchkeyError)) {
+    const known = {
+      NotAllowedError: 'The passkey prompt was closed or timed out.',
+      InvalidStateError: 'This device already holds a passkey for this account.',
+      AbortError: 'The passkey request was cancelled.',
+      NotSupportedError: 'This device cannot make a passkey of a kind the server accepts.',
+      SecurityError: `Passkeys do not work at ${location.host}: open this page by the server's host name.`,
+    };
+    if (known[error?.name]) return known[error.name];
+  }
+  return explain(error);
+}
+
+// Why passkeys cannot work on this page, or null. Browsers refuse WebAuthn on an IP address.
+function passkeyBlocker() {
+  if (!auth.passkeys.supported) return 'This browser cannot use passkeys on this page.';
+  const host = location.hostname;
+  if (/^[0-9.]+$/.test(host) || host.startsWith('[')) {
+    const local = host === '127.0.0.1' || host === '[::1]';
+    return `Passkeys need the site's host name, not an IP address: open ${
+      local ? `${location.protocol}//localhost${location.port ? `:${location.port}` : ''}/` : 'this page by its name'} instead.`;
+  }
+  return null;
 }
 
 function showSignedIn(user) {
@@ -42,7 +73,9 @@ function showSignedOut() {
   $('notes').replaceChildren();
   $('session-info').textContent = '';
   $('sessions').replaceChildren();
+  $('passkeys').replaceChildren();
   if ($('stepup-dialog').open) $('stepup-dialog').close();
+  offerPasskeyAutofill();
 }
 
 async function loadNotes() {
@@ -82,6 +115,7 @@ async function loadSessions() {
     const sessions = await auth.sessions();
     $('sessions').replaceChildren(...sessions.map(sessionItem));
     $('logout-others-button').hidden = !sessions.some((session) => !session.current);
+    currentDevice = sessions.find((session) => session.current)?.device || '';
   } catch (error) {
     say(`Could not list the signed-in devices: ${explain(error)}`, 'error');
   }
@@ -108,7 +142,8 @@ function sessionItem(session) {
   const used = session.lastUsedAt || session.createdAt;
   details.textContent = [session.ip || 'unknown address',
     used ? `last used ${new Date(used).toLocaleString()}` : '',
-    (session.amr || []).includes('otp') ? 'with a code' : ''].filter(Boolean).join(' · ');
+    (session.amr || []).includes('otp') ? 'with a code' : '',
+    (session.amr || []).includes('hwk') ? 'with a passkey' : ''].filter(Boolean).join(' · ');
   what.append(details);
   item.append(what);
   if (!session.current) {
@@ -222,31 +257,60 @@ $('totp-disable-form').addEventListener('submit', async (event) => {
 
 // ---- The second factor at sign-in (after a password or a mailed link) ------------------------
 
-function showMfaPrompt(show, useRecovery = false) {
+let mfaMethods = [];   // what the server accepts for the pending sign-in: totp, recovery_code, passkey
+
+// The prompt for the methods of the pending sign-in: a code (or a recovery code), and "Use a
+// passkey" when one of the user's passkeys would do.
+function showMfaPrompt(show, methods = mfaMethods, useRecovery = false) {
+  mfaMethods = methods.length > 0 ? methods : ['totp', 'recovery_code'];
+  const hasPasskey = mfaMethods.includes('passkey');
+  const codes = mfaMethods.includes('totp') || mfaMethods.includes('recovery_code');
+  const recovery = codes && (useRecovery || !mfaMethods.includes('totp'));
   $('mfa-form').hidden = !show;
   document.querySelector('#signed-out .cards').hidden = show;
-  $('mfa-code-label').hidden = useRecovery;
-  $('mfa-code').required = !useRecovery;
-  $('mfa-recovery-label').hidden = !useRecovery;
-  $('mfa-recovery').required = useRecovery;
-  $('mfa-switch').textContent = useRecovery ? 'Use a code from the app instead' : 'Use a recovery code instead';
-  $('mfa-prompt').textContent = useRecovery
-    ? 'Enter one of the recovery codes you saved when you turned two-factor authentication on.'
-    : 'Enter the 6-digit code from your authenticator app.';
-  $('mfa-form').dataset.recovery = String(useRecovery);
+  $('mfa-code-label').hidden = !codes || recovery;
+  $('mfa-code').required = codes && !recovery;
+  $('mfa-recovery-label').hidden = !recovery;
+  $('mfa-recovery').required = recovery;
+  $('mfa-button').hidden = !codes;
+  $('mfa-switch').hidden = !(mfaMethods.includes('totp') && mfaMethods.includes('recovery_code'));
+  $('mfa-switch').textContent = recovery ? 'Use a code from the app instead' : 'Use a recovery code instead';
+  $('mfa-passkey').hidden = !hasPasskey;
+  $('mfa-passkey').classList.toggle('secondary', codes);
+  $('mfa-prompt').textContent = !codes ? 'Confirm it is you with one of your passkeys.'
+    : (recovery
+      ? 'Enter one of the recovery codes you saved when you turned two-factor authentication on.'
+      : 'Enter the 6-digit code from your authenticator app.') + (hasPasskey ? ' Or use a passkey.' : '');
+  $('mfa-form').dataset.recovery = String(recovery);
   $('mfa-code').value = '';
   $('mfa-recovery').value = '';
-  if (show) (useRecovery ? $('mfa-recovery') : $('mfa-code')).focus();
+  if (show && codes) (recovery ? $('mfa-recovery') : $('mfa-code')).focus();
 }
 
 $('mfa-switch').addEventListener('click', () => {
-  showMfaPrompt(true, $('mfa-form').dataset.recovery !== 'true');
+  showMfaPrompt(true, mfaMethods, $('mfa-form').dataset.recovery !== 'true');
 });
 
 $('mfa-cancel').addEventListener('click', () => {
   auth.cancelMfa();
   showMfaPrompt(false);
   say('');
+  offerPasskeyAutofill();
+});
+
+$('mfa-passkey').addEventListener('click', async () => {
+  say('Waiting for your passkey…');
+  try {
+    await auth.verifyMfa({ passkey: true });
+    say('');
+  } catch (error) {
+    if (!auth.mfaPending) {
+      showMfaPrompt(false);
+      offerPasskeyAutofill();
+      return say('The sign-in took too long: please sign in again.', 'error');
+    }
+    say(explainPasskey(error), 'error');
+  }
 });
 
 $('mfa-form').addEventListener('submit', async (event) => {
@@ -259,50 +323,199 @@ $('mfa-form').addEventListener('submit', async (event) => {
   } catch (error) {
     if (!auth.mfaPending) {
       showMfaPrompt(false);
+      offerPasskeyAutofill();
       return say('The sign-in took too long: please sign in again.', 'error');
     }
     say(explainCode(error), 'error');
   }
 });
 
-// ---- Step-up: a protected call needs a second factor -------------------------------------------
+// ---- Step-up: a call needs a second factor, or a recent sign-in ---------------------------------
 
-auth.addEventListener('mfarequired', () => {
+let afterStepUp = null;   // what asked for the step-up, to run again once it is done
+
+// Opens the dialog with the factors this user has: a code from the app, a passkey, or neither
+// (then it says where to turn one on). `need` says why: "This needs a second factor".
+function openStepUp(need, then) {
   const dialog = $('stepup-dialog');
   if (dialog.open) return;
+  afterStepUp = then;
   const hasTotp = Boolean(auth.user?.mfa?.totp);
-  $('stepup-text').textContent = hasTotp
-    ? 'This needs a second factor: enter the 6-digit code from your authenticator app.'
-    : 'This needs two-factor authentication: turn it on under Security first.';
+  const hasPasskey = Number(auth.user?.mfa?.passkeys) > 0;
+  const ways = [hasTotp && 'enter the 6-digit code from your authenticator app',
+    hasPasskey && (hasTotp ? 'use a passkey' : 'use one of your passkeys')].filter(Boolean).join(', or ');
+  $('stepup-text').textContent = ways ? `${need}: ${ways}.`
+    : `${need}, and this account has none: turn it on under Security first (an authenticator app or a passkey).`;
   $('stepup-code-label').hidden = !hasTotp;
   $('stepup-code').required = hasTotp;
   $('stepup-button').hidden = !hasTotp;
+  $('stepup-passkey').hidden = !hasPasskey;
+  $('stepup-passkey').classList.toggle('secondary', hasTotp);
   $('stepup-code').value = '';
   $('stepup-error').textContent = '';
   dialog.showModal();
-});
+}
 
-$('stepup-cancel').addEventListener('click', () => $('stepup-dialog').close());
-
-$('stepup-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
+async function finishStepUp(factor) {
   try {
-    await auth.stepUp({ code: $('stepup-code').value.trim() });
+    await auth.stepUp(factor);
     $('stepup-dialog').close();
     say('Confirmed.', 'ok');
-    await loadNotes();   // what asked for it, again
+    const then = afterStepUp;
+    afterStepUp = null;
+    await then?.();
   } catch (error) {
-    $('stepup-error').textContent = explainCode(error);
+    $('stepup-error').textContent = factor.passkey ? explainPasskey(error) : explainCode(error);
+  }
+}
+
+auth.addEventListener('mfarequired', () => openStepUp('This needs a second factor', loadNotes));
+
+$('stepup-cancel').addEventListener('click', () => {
+  afterStepUp = null;
+  $('stepup-dialog').close();
+});
+
+$('stepup-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  finishStepUp({ code: $('stepup-code').value.trim() });
+});
+
+$('stepup-passkey').addEventListener('click', () => finishStepUp({ passkey: true }));
+
+// ---- Security: passkeys ------------------------------------------------------------------------
+
+async function loadPasskeys() {
+  const blocker = passkeyBlocker();
+  $('passkeys-unavailable').textContent = blocker || '';
+  $('passkeys-unavailable').hidden = !blocker;
+  $('passkey-add-button').hidden = Boolean(blocker) || !$('passkey-add-form').hidden;
+  try {
+    const passkeys = await auth.passkeys.list();
+    $('passkeys').replaceChildren(...passkeys.map(passkeyItem));
+    $('passkeys-empty').hidden = passkeys.length > 0;
+  } catch (error) {
+    say(`Could not list the passkeys: ${explain(error)}`, 'error');
+  }
+}
+
+// One passkey: "Work laptop · added 12/4/2026, 3:20 PM · last used 12/5/2026, 9:02 AM" (text only).
+// A flagged one (its signature counter went backwards, as a copy's would) signs nothing in.
+function passkeyItem(passkey) {
+  const item = document.createElement('li');
+  item.dataset.id = passkey.id;
+  item.dataset.flagged = String(Boolean(passkey.flagged));
+  const what = document.createElement('div');
+  what.className = 'device';
+  const name = document.createElement('strong');
+  name.textContent = passkey.name || 'Passkey';
+  what.append(name);
+  if (passkey.flagged) {
+    const mark = document.createElement('span');
+    mark.className = 'badge warning';
+    mark.textContent = 'blocked';
+    what.append(' ', mark);
+  }
+  const details = document.createElement('div');
+  details.className = 'hint';
+  details.textContent = [
+    passkey.createdAt ? `added ${new Date(passkey.createdAt).toLocaleString()}` : '',
+    passkey.lastUsedAt ? `last used ${new Date(passkey.lastUsedAt).toLocaleString()}` : 'not used yet',
+    passkey.flagged ? 'it answered as a copy would (its counter went backwards), so it no longer signs in: remove it' : '',
+  ].filter(Boolean).join(' · ');
+  what.append(details);
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary remove-passkey';
+  remove.textContent = 'Remove';
+  remove.setAttribute('aria-label', `Remove the passkey ${passkey.name || ''}`.trim());
+  remove.addEventListener('click', () => removePasskey(passkey));
+  item.append(what, remove);
+  return item;
+}
+
+// Removing needs a recent sign-in (403 reauthentication_required): a step-up, then again.
+async function removePasskey(passkey) {
+  try {
+    await auth.passkeys.remove(passkey.id);
+    say(`Removed the passkey ${passkey.name || ''}. Remove it from the device too (its password manager or settings).`.replace(/  +/g, ' '), 'ok');
+  } catch (error) {
+    if (error.code === 'reauthentication_required') {
+      say('Removing a passkey needs a recent sign-in: confirm it is you, or sign out and sign in again.', 'error');
+      return openStepUp('Removing a passkey needs a recent sign-in', () => removePasskey(passkey));
+    }
+    say(`Could not remove the passkey: ${explain(error)}`, 'error');
+  }
+  await auth.me();   // user.mfa.passkeys, for the step-up dialog
+  await loadPasskeys();
+}
+
+function showPasskeyForm(show) {
+  $('passkey-add-form').hidden = !show;
+  $('passkey-add-button').hidden = show;
+  if (show) {
+    $('passkey-name').value = currentDevice;
+    $('passkey-name').focus();
+    $('passkey-name').select();
+  }
+}
+
+$('passkey-add-button').addEventListener('click', () => showPasskeyForm(true));
+$('passkey-add-cancel').addEventListener('click', () => showPasskeyForm(false));
+
+$('passkey-add-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  say('Follow your browser\'s prompt to create the passkey…');
+  try {
+    const created = await auth.passkeys.register($('passkey-name').value);
+    showPasskeyForm(false);
+    say(`Passkey "${created.name}" added: use it to sign in without a password.`, 'ok');
+    await auth.me();
+    await loadPasskeys();
+  } catch (error) {
+    say(`No passkey was added: ${explainPasskey(error)}`, 'error');
   }
 });
+
+// ---- Signing in with a passkey -------------------------------------------------------------------
+
+$('passkey-login-button').addEventListener('click', async () => {
+  const blocker = passkeyBlocker();
+  if (blocker) return say(blocker, 'error');
+  say('Waiting for your passkey…');
+  try {
+    const result = await auth.passkeys.login();
+    say('');
+    if (result.mfaRequired) showMfaPrompt(true, result.methods);
+  } catch (error) {
+    say(explainPasskey(error), 'error');
+  }
+});
+
+// The browser's autofill offers the passkeys of this site in the email field (conditional UI)
+// while the form is shown. Before a passkey is picked, failures say nothing (no authenticator,
+// the browser's own refusal); once one is, the server's answer is shown.
+async function offerPasskeyAutofill() {
+  if (passkeyBlocker()) return;
+  try {
+    const result = await auth.passkeys.login({ conditional: true });
+    if (result?.mfaRequired) showMfaPrompt(true, result.methods);
+  } catch (error) {
+    if (error instanceof LatchkeyError && (error.status === 401 || error.status === 429)) {
+      say(explainPasskey(error), 'error');
+    }
+  }
+}
 
 // ---- Session events ------------------------------------------------------------------------------
 
 auth.addEventListener('loggedin', (event) => {
   showSignedIn(event.detail.user);
   showTotpState(event.detail.user);
+  showPasskeyForm(false);
   loadNotes();
   loadSessions();
+  loadPasskeys();
 });
 auth.addEventListener('refreshed', (event) => {
   refreshCount += 1;
@@ -323,7 +536,7 @@ $('login-form').addEventListener('submit', async (event) => {
     const result = await auth.login($('login-email').value, $('login-password').value);
     $('login-password').value = '';
     say('');
-    if (result.mfaRequired) showMfaPrompt(true);
+    if (result.mfaRequired) showMfaPrompt(true, result.methods);
   } catch (error) {
     say(explain(error), 'error');
   }

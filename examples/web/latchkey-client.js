@@ -43,6 +43,24 @@
 //         auth.mfa.disableTotp({password, code} | {password, recoveryCode}).
 // The mfaToken of a login that needs a second factor stays inside the client (`mfaPending` tells
 // whether one is held); verifyMfa() spends it. It is not shared with other tabs.
+//
+// Passkeys (WebAuthn; the page must be opened by host name, e.g. http://localhost:8080, never an IP
+// address, and that name must be the server's webauthn.rp_id or end with it):
+//   await auth.passkeys.register('Work laptop');   // {id, name, createdAt}; the name may be left out
+//   await auth.passkeys.login();                    // the user ('loggedin'), no email or password
+//   auth.passkeys.login({ conditional: true });     // on load, for <input autocomplete="username
+//                                                   // webauthn">: resolves to the user once one is
+//                                                   // picked from the autofill list, or to null (not
+//                                                   // available here, or another sign-in came first)
+//   await auth.passkeys.list();                     // [{id, name, createdAt, lastUsedAt, flagged}]
+//   await auth.passkeys.remove(id);                 // 403 reauthentication_required: stepUp() first
+//   await auth.verifyMfa({ passkey: true });        // a passkey as the second factor of a login
+//   await auth.stepUp({ passkey: true });           // ... and for step-up
+// The server's options (JSON, binary fields in base64url) are decoded here for
+// navigator.credentials, and the credential goes back in its JSON form (PublicKeyCredential
+// toJSON(), or the same built by hand where a browser lacks it). Errors of the browser's side
+// (the user cancelled: NotAllowedError; this authenticator already holds a passkey for the
+// account: InvalidStateError; a wrong host name: SecurityError) reject as its DOMException.
 
 const CHANNEL = 'latchkey';
 const LOCK = 'latchkey-refresh';
@@ -51,6 +69,7 @@ const EARLY_MS = 2 * 60_000;            // otherwise: 2 minutes (plus up to 15 s
 const RETRY_MS = 10_000;                // a refresh that failed for a transient reason
 const REQUEST_TIMEOUT_MS = 15_000;
 const SETTLE_MS = 25;
+const CONDITIONAL_RENEW_MS = 4 * 60_000; // a waiting passkey autofill gets a new challenge (5 min)
 
 /** An error answer of the auth API: `status` (HTTP), `code` (the `error` field), `body`. */
 export class LatchkeyError extends Error {
@@ -88,6 +107,7 @@ export class LatchkeyClient extends EventTarget {
   #channel = null;
   #mfaToken = null;      // from a login that needs a second factor; spent by verifyMfa()
   #sessionId = null;     // this session's id, as the last sessions() answer marked it
+  #conditional = null;   // the AbortController of a passkey autofill request that is waiting
 
   constructor(base, prefix, mode) {
     super();
@@ -103,6 +123,27 @@ export class LatchkeyClient extends EventTarget {
       /** Turns TOTP off and drops the recovery codes: {password, code} or {password, recoveryCode}. */
       disableTotp: ({ password, code, recoveryCode }) =>
         this.#call('POST', '/mfa/totp/disable', { password, code, recoveryCode }),
+    });
+    /** Passkeys (WebAuthn): see the top of this file. */
+    this.passkeys = Object.freeze({
+      /** Whether this browser can use passkeys at all (a secure context with WebAuthn). */
+      supported: passkeysSupported(),
+      /** Whether it offers passkeys in the autofill of a field (conditional mediation). */
+      conditionalAvailable: () => conditionalMediationAvailable(),
+      /** Makes a passkey for the signed-in user: resolves to {id, name, createdAt}. */
+      register: (name) => this.#registerPasskey(name),
+      /**
+       * Signs in with a passkey. Resolves like login(): the user (or {mfaRequired, methods}); with
+       * {conditional: true}, null when autofill is not available or the request was superseded.
+       */
+      login: (options) => this.#passkeyLogin(options),
+      /**
+       * This user's passkeys: [{id, name, createdAt, lastUsedAt, flagged}] (flagged: its counter
+       * went backwards, as a copy's would; it signs nothing in until removed).
+       */
+      list: async () => (await this.#call('GET', '/passkeys')).passkeys,
+      /** Removes one (403 reauthentication_required without a recent sign-in or step-up). */
+      remove: async (id) => { await this.#call('DELETE', `/passkeys/${encodeURIComponent(id)}`); },
     });
     if (typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel(CHANNEL);
@@ -141,24 +182,31 @@ export class LatchkeyClient extends EventTarget {
   }
 
   /**
-   * The second step of a login that answered mfaRequired: a code from the authenticator app or
-   * one of the recovery codes. Resolves to the user; rejects with a LatchkeyError (401
-   * invalid_code, 400 invalid_request, 429 rate_limited: try again). 401 invalid_mfa_token (used,
-   * or the 5 minutes are over) drops the kept mfaToken: sign in again.
-   * @param {{code: string}|{recoveryCode: string}} factor
+   * The second step of a login that answered mfaRequired: a code from the authenticator app, one
+   * of the recovery codes, or a passkey (when `methods` named "passkey"). Resolves to the user;
+   * rejects with a LatchkeyError (401 invalid_code or invalid_credential, 400 invalid_request, 429
+   * rate_limited: try again) or the browser's DOMException (the passkey prompt was cancelled: try
+   * again). 401 invalid_mfa_token (used, or the 5 minutes are over) drops the kept mfaToken: sign
+   * in again.
+   * @param {{code: string}|{recoveryCode: string}|{passkey: true}} factor
    */
-  async verifyMfa({ code, recoveryCode } = {}) {
+  async verifyMfa({ code, recoveryCode, passkey = false } = {}) {
     if (this.#mfaToken === null) {
       throw new LatchkeyError(400, { error: 'no_mfa_pending', message: 'Sign in first.' });
     }
+    const mfaToken = this.#mfaToken;
     let body;
     try {
       // (JSON.stringify leaves out the factor that is undefined.)
-      body = await this.#post('/mfa/verify', { mfaToken: this.#mfaToken, code, recoveryCode });
+      body = passkey
+        ? await this.#post('/mfa/verify', { mfaToken, credential: await this.#assertion() })
+        : await this.#post('/mfa/verify', { mfaToken, code, recoveryCode });
     } catch (error) {
       // The sign-in itself is over (401 invalid_mfa_token: used or expired); a wrong, malformed or
-      // throttled code leaves it open for another try.
-      if (error instanceof LatchkeyError && error.status === 401 && error.code !== 'invalid_code') {
+      // throttled factor leaves it open for another try.
+      if (error instanceof LatchkeyError && error.status === 401 &&
+          error.code !== 'invalid_code' && error.code !== 'invalid_credential' &&
+          this.#mfaToken === mfaToken) {
         this.#mfaToken = null;
       }
       throw error;
@@ -170,12 +218,14 @@ export class LatchkeyClient extends EventTarget {
   cancelMfa() { this.#mfaToken = null; }
 
   /**
-   * Proves a second factor for the current session (after an 'mfarequired' event): the session
-   * gets a new access token whose `amr` includes it. Resolves to the user.
-   * @param {{code: string}} factor
+   * Proves a second factor for the current session (after an 'mfarequired' event, or a 403
+   * reauthentication_required): the session gets a new access token whose `amr` includes it.
+   * Resolves to the user.
+   * @param {{code: string}|{passkey: true}} factor
    */
-  async stepUp({ code } = {}) {
-    const body = await this.#call('POST', '/mfa/step-up', { code });
+  async stepUp({ code, passkey = false } = {}) {
+    const body = await this.#call('POST', '/mfa/step-up',
+      passkey ? { credential: await this.#assertion() } : { code });
     this.#accept(body);
     this.#broadcast('refreshed', body);
     this.#emit('refreshed', { user: this.#user, expiresIn: body.expiresIn });
@@ -399,8 +449,68 @@ export class LatchkeyClient extends EventTarget {
 
   #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
 
+  // ---- Passkeys ----
+
+  async #registerPasskey(name) {
+    this.#stopConditional();
+    const options = await this.#call('POST', '/passkeys/register/options', {});
+    const credential = await navigator.credentials.create({ publicKey: creationOptions(options) });
+    const named = typeof name === 'string' && name.trim() !== '' ? { name: name.trim() } : {};
+    return this.#call('POST', '/passkeys/register', { credential: credentialJson(credential), ...named });
+  }
+
+  async #passkeyLogin({ conditional = false } = {}) {
+    if (!conditional) {
+      return this.#signedInOrChallenge(await this.#post('/passkeys/login', { credential: await this.#assertion() }));
+    }
+    if (!(await conditionalMediationAvailable())) return null;
+    this.#stopConditional();
+    const controller = new AbortController();
+    this.#conditional = controller;
+    try {
+      // The autofill may wait a long time for the user: renew the challenge before it expires.
+      for (;;) {
+        const renew = new AbortController();
+        const timer = setTimeout(() => renew.abort(), CONDITIONAL_RENEW_MS);
+        let credential;
+        try {
+          const options = await this.#post('/passkeys/login/options', {});
+          if (controller.signal.aborted) return null;
+          credential = await navigator.credentials.get({
+            publicKey: requestOptions(options), mediation: 'conditional',
+            signal: anySignal(controller.signal, renew.signal),
+          });
+        } catch (error) {
+          if (controller.signal.aborted) return null;   // another sign-in came first
+          if (renew.signal.aborted) continue;
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
+        this.#conditional = null;
+        return this.#signedInOrChallenge(await this.#post('/passkeys/login', { credential: credentialJson(credential) }));
+      }
+    } finally {
+      if (this.#conditional === controller) this.#conditional = null;
+    }
+  }
+
+  // A passkey assertion (the modal prompt) over a challenge of login/options, in its JSON form.
+  async #assertion() {
+    this.#stopConditional();   // a browser runs one WebAuthn request at a time
+    const options = await this.#post('/passkeys/login/options', {});
+    return credentialJson(await navigator.credentials.get({ publicKey: requestOptions(options) }));
+  }
+
+  #stopConditional() {
+    const controller = this.#conditional;
+    this.#conditional = null;
+    controller?.abort();
+  }
+
   // A login-like answer: the token body (signed in), or a second factor to ask for.
   #signedInOrChallenge(body) {
+    this.#stopConditional();
     if (body && body.mfaRequired) {
       this.#mfaToken = body.mfaToken;
       return { mfaRequired: true, methods: body.methods || [] };
@@ -462,6 +572,85 @@ async function readJson(answer) {
 }
 
 function pause(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
+
+// ---- WebAuthn: the server's JSON options to navigator.credentials, and the credential back ----
+
+function passkeysSupported() {
+  return typeof window !== 'undefined' && window.isSecureContext === true &&
+    typeof window.PublicKeyCredential === 'function' && Boolean(navigator.credentials);
+}
+
+async function conditionalMediationAvailable() {
+  if (!passkeysSupported() || typeof PublicKeyCredential.isConditionalMediationAvailable !== 'function') {
+    return false;
+  }
+  try { return Boolean(await PublicKeyCredential.isConditionalMediationAvailable()); } catch { return false; }
+}
+
+// PublicKeyCredentialCreationOptions: challenge, user.id and excludeCredentials[].id are bytes.
+function creationOptions(json) {
+  const options = { ...json, challenge: fromBase64url(json.challenge), user: { ...json.user, id: fromBase64url(json.user?.id) } };
+  if (Array.isArray(json.excludeCredentials)) options.excludeCredentials = json.excludeCredentials.map(descriptor);
+  return options;
+}
+
+// PublicKeyCredentialRequestOptions: challenge and allowCredentials[].id are bytes.
+function requestOptions(json) {
+  const options = { ...json, challenge: fromBase64url(json.challenge) };
+  if (Array.isArray(json.allowCredentials)) options.allowCredentials = json.allowCredentials.map(descriptor);
+  return options;
+}
+
+function descriptor(credential) { return { ...credential, id: fromBase64url(credential.id) }; }
+
+// A PublicKeyCredential in the JSON form of WebAuthn Level 3 (RegistrationResponseJSON or
+// AuthenticationResponseJSON): the browser's toJSON(), or the same members built by hand.
+function credentialJson(credential) {
+  if (typeof credential.toJSON === 'function') return credential.toJSON();
+  const answer = credential.response;
+  const response = { clientDataJSON: toBase64url(answer.clientDataJSON) };
+  if ('attestationObject' in answer) {
+    response.attestationObject = toBase64url(answer.attestationObject);
+    response.transports = typeof answer.getTransports === 'function' ? answer.getTransports() : [];
+  } else {
+    response.authenticatorData = toBase64url(answer.authenticatorData);
+    response.signature = toBase64url(answer.signature);
+    if (answer.userHandle) response.userHandle = toBase64url(answer.userHandle);
+  }
+  const json = {
+    id: credential.id, rawId: toBase64url(credential.rawId), type: credential.type, response,
+    clientExtensionResults: typeof credential.getClientExtensionResults === 'function'
+      ? credential.getClientExtensionResults() : {},
+  };
+  if (credential.authenticatorAttachment) json.authenticatorAttachment = credential.authenticatorAttachment;
+  return json;
+}
+
+function fromBase64url(text) {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text)) {
+    throw new TypeError('the server sent a binary field that is not base64url');
+  }
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+function toBase64url(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// A signal that aborts when either does (AbortSignal.any where the browser has it).
+function anySignal(a, b) {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const both = new AbortController();
+  for (const signal of [a, b]) {
+    if (signal.aborted) both.abort();
+    else signal.addEventListener('abort', () => both.abort(), { once: true });
+  }
+  return both.signal;
+}
 
 function timeout(ms) {
   return typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(ms) : undefined;

@@ -88,7 +88,7 @@ test('enrol TOTP from the page, sign in with password + code, then with a recove
         keys: Object.keys(window.latchkey), pending: window.latchkey.mfaPending,
         stored: JSON.stringify({ ...localStorage, ...sessionStorage }), cookie: document.cookie,
       }));
-      assert.deepEqual(visible, { keys: ['mfa'], pending: true, stored: '{}', cookie: '' });
+      assert.deepEqual(visible, { keys: ['mfa', 'passkeys'], pending: true, stored: '{}', cookie: '' });
       const window = [-1, 0, 1].map((step) => totp(secret, Date.now() + step * 30_000));
       const wrong = ['000000', '111111', '222222'].find((code) => !window.includes(code));
       await page.fill('#mfa-code', wrong);

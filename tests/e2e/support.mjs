@@ -67,8 +67,10 @@ export function freePort() {
  * @param {object} [options.tokens] extra `tokens` settings (access_ttl_seconds, leeway_seconds, ...)
  * @param {object} [options.auth] extra top-level settings of the auth plugin's config
  * @param {boolean} [options.magicLinks] set email.magic_link_url to this host's magic.html
+ * @param {boolean} [options.passkeys] serve the page as http://localhost:PORT (browsers refuse
+ *   WebAuthn on an IP address) with webauthn.rp_id "localhost"; `base` is then that address
  */
-export async function startHost({ tokens = {}, auth = {}, magicLinks = false } = {}) {
+export async function startHost({ tokens = {}, auth = {}, magicLinks = false, passkeys = false } = {}) {
   for (const [what, file] of [['host', paths.host], ['auth plugin', paths.auth]]) {
     if (!existsSync(file)) throw new Error(`${what} not built: ${file} (build first, or set LATCHKEY_BUILD_DIR)`);
   }
@@ -84,7 +86,10 @@ export async function startHost({ tokens = {}, auth = {}, magicLinks = false } =
   // The port must be known before the start for the mail links: pick a free one, retry on a clash.
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const base = `http://${passkeys ? 'localhost' : '127.0.0.1'}:${port}`;
+    // The host listens on 127.0.0.1 either way; the page's origin is what WebAuthn and CSRF see.
+    const webauthn = passkeys
+      ? { webauthn: { rp_id: 'localhost', origins: [base] }, csrf: { allowed_origins: [base] } } : {};
     const plugins = [{
       name: 'auth',
       path: paths.auth,
@@ -101,6 +106,7 @@ export async function startHost({ tokens = {}, auth = {}, magicLinks = false } =
         },
         protect: [{ prefix: '/api/admin', roles: ['admin'] }],
         mfa: { encryption_key: '${LATCHKEY_MFA_KEY}' },   // TOTP secrets are stored encrypted
+        ...webauthn,
         ...auth,
       },
     }];
@@ -277,6 +283,36 @@ export function watchRequests(target, pattern) {
 export async function screenshot(page, name) {
   await mkdir(paths.artifacts, { recursive: true });
   await page.screenshot({ path: path.join(paths.artifacts, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A virtual authenticator for the page over CDP (WebAuthn domain), as a phone or laptop with a
+ * screen lock: CTAP2, built in ("internal"), resident keys (passkeys), user verification that
+ * succeeds. Returns helpers for its credentials and its user verification.
+ */
+export async function addVirtualAuthenticator(page, options = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+      isUserVerified: true, ...options,
+    },
+  });
+  return {
+    authenticatorId,
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+    addCredential: (credential) => cdp.send('WebAuthn.addCredential', { authenticatorId, credential }),
+    /** false: the user fails the fingerprint or PIN check (UV stays 0 where it is not required). */
+    setUserVerified: (isUserVerified) => cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified }),
+  };
+}
+
+/** As a browser without passkey autofill (conditional UI): the page offers only its button. */
+export async function withoutConditionalUi(target) {
+  await target.addInitScript(() => {
+    if (typeof PublicKeyCredential === 'function') PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
 }
 
 /** RFC 4648 base32 (no padding needed) to bytes: the TOTP secret as the page shows it. */
