@@ -229,7 +229,7 @@ $('totp-enable-form').addEventListener('submit', async (event) => {
       return item;
     }));
     showTotp('recovery');
-    say('Two-factor authentication is on.', 'ok');
+    say('Codes from your authenticator app are on.', 'ok');
   } catch (error) {
     say(explainCode(error), 'error');
   }
@@ -249,7 +249,7 @@ $('totp-disable-form').addEventListener('submit', async (event) => {
     $('totp-disable-password').value = '';
     $('totp-disable-code').value = '';
     showTotpState(await auth.me());
-    say('Two-factor authentication is off.', 'ok');
+    say('Codes from your authenticator app are off.', 'ok');
   } catch (error) {
     say(explainCode(error), 'error');
   }
