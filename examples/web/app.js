@@ -473,9 +473,22 @@ $('passkey-add-form').addEventListener('submit', async (event) => {
     await auth.me();
     await loadPasskeys();
   } catch (error) {
+    if (error.code === 'reauthentication_required') return addNeedsRecentSignIn();
     say(`No passkey was added: ${explainPasskey(error)}`, 'error');
   }
 });
+
+// Adding a passkey needs a sign-in within 10 minutes (403 reauthentication_required), so that a
+// stolen access token cannot add one: a step-up with a factor the user has, then again; without
+// one, only signing in again will do.
+function addNeedsRecentSignIn() {
+  const hasFactor = Boolean(auth.user?.mfa?.totp) || Number(auth.user?.mfa?.passkeys) > 0;
+  if (!hasFactor) {
+    return say('Adding a passkey needs a sign-in within the last 10 minutes: sign out, sign in again, then add it.', 'error');
+  }
+  say('Adding a passkey needs a recent sign-in: confirm it is you.', 'error');
+  openStepUp('Adding a passkey needs a recent sign-in', () => $('passkey-add-form').requestSubmit());
+}
 
 // ---- Signing in with a passkey -------------------------------------------------------------------
 
@@ -489,6 +502,7 @@ $('passkey-login-button').addEventListener('click', async () => {
     if (result.mfaRequired) showMfaPrompt(true, result.methods);
   } catch (error) {
     say(explainPasskey(error), 'error');
+    offerPasskeyAutofill();   // the button's request stopped the autofill one: offer it again
   }
 });
 

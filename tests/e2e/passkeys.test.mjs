@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { PasskeyOracle, recordCeremonies } from './passkey_oracle.mjs';
 import {
   addVirtualAuthenticator, createUser, launchBrowser, newContext, openApp, PASSWORD, recordEvents,
-  screenshot, signIn, startHost, totp, uniqueEmail, waitForMail, withoutConditionalUi,
+  screenshot, signIn, startHost, totp, uniqueEmail, waitFor, waitForMail, withoutConditionalUi,
 } from './support.mjs';
 
 let browser;
@@ -202,7 +202,7 @@ test('passkeys: the second factor of a password login and of a mailed link (a br
   }
 });
 
-test('passkeys: step-up on an "mfa": true prefix, and removal after a step-up when the sign-in is old',
+test('passkeys: step-up on an "mfa": true prefix, and adding or removing one after a step-up when the sign-in is old',
   { timeout: 60_000 }, async () => {
     const host = await startHost({ passkeys: true, auth: { protect: [{ prefix: '/api/notes', mfa: true }] } });
     const oracle = new PasskeyOracle(host.base);
@@ -231,8 +231,28 @@ test('passkeys: step-up on an "mfa": true prefix, and removal after a step-up wh
       await page.waitForSelector('#notes li:has-text("Behind a passkey")');
       assert.ok((await current(page)).amr.includes('hwk'));
 
-      // An hour-old sign-in (as if): removing the passkey needs a recent one. The dialog offers
-      // the passkey, then the removal goes through.
+      // An hour-old sign-in (as if): adding a passkey needs a recent one. The dialog offers the
+      // passkey the user has; after it the form is sent again and the server gives the options.
+      // (This virtual authenticator holds "Laptop" already, so the browser then refuses to make a
+      // second passkey for the account on it: excludeCredentials.)
+      const optionsAnswers = [];
+      page.on('response', (response) => {
+        if (response.url().endsWith('/passkeys/register/options')) optionsAnswers.push(response.status());
+      });
+      await sqlite(host, 'UPDATE sessions SET auth_time = auth_time - 3600;');
+      assert.ok(await page.evaluate(() => window.latchkey.refresh()));
+      await page.click('#passkey-add-button');
+      await page.fill('#passkey-name', 'Spare');
+      await page.click('#passkey-create-button');
+      await page.waitForSelector('#stepup-dialog[open]');
+      assert.match(await page.textContent('#stepup-text'), /Adding a passkey needs a recent sign-in/);
+      await page.click('#stepup-passkey');
+      await page.waitForFunction(() => /already holds a passkey/.test(document.getElementById('message').textContent));
+      assert.deepEqual(optionsAnswers, [403, 200]);
+      assert.equal(await page.locator('#passkeys li').count(), 1);
+      await page.click('#passkey-add-cancel');
+
+      // Old again: removing one needs a recent sign-in too.
       await sqlite(host, 'UPDATE sessions SET auth_time = auth_time - 3600;');
       assert.ok(await page.evaluate(() => window.latchkey.refresh()));
       await page.click('#passkeys li:has-text("Laptop") .remove-passkey');
@@ -245,8 +265,19 @@ test('passkeys: step-up on an "mfa": true prefix, and removal after a step-up wh
       assert.match(await page.textContent('#message'), /Removed the passkey Laptop/);
       assert.deepEqual(await page.evaluate(() => window.latchkey.passkeys.list()), []);
 
+      // No factor left and an old sign-in: adding one means signing in again; nothing is asked of
+      // the browser (the server refused the options).
+      await sqlite(host, 'UPDATE sessions SET auth_time = auth_time - 3600;');
+      assert.ok(await page.evaluate(() => window.latchkey.refresh()));
+      await page.click('#passkey-add-button');
+      await page.fill('#passkey-name', 'Too late');
+      await page.click('#passkey-create-button');
+      await page.waitForFunction(() => /sign out, sign in again/.test(document.getElementById('message').textContent));
+      assert.equal(await page.isVisible('#stepup-dialog'), false);
+      assert.deepEqual(await page.evaluate(() => window.latchkey.passkeys.list()), []);
+
       assert.deepEqual(await assertOracleAgrees(oracle, ceremonies),
-        ['/passkeys/register', '/mfa/step-up', '/mfa/step-up']);
+        ['/passkeys/register', '/mfa/step-up', '/mfa/step-up', '/mfa/step-up']);
     } finally {
       await context.close();
       await host.stop();
@@ -282,12 +313,17 @@ test('passkeys: a removed passkey no longer signs in (autofill and button), thou
       await page.waitForFunction(() => /not accepted here/.test(document.getElementById('message').textContent));
       assert.equal(await page.getAttribute('#status', 'data-state'), 'signed-out');
       assert.equal((await context.cookies()).some((c) => c.name === 'refreshToken' && c.value), false);
+      // The button's request stopped the autofill one; the page offers autofill again, and the
+      // virtual authenticator (which answers autofill at once) is refused a third time.
+      await waitFor('autofill offered again after the button failed', () => ceremonies.length >= 4);
+      assert.equal(await page.getAttribute('#status', 'data-state'), 'signed-out');
 
-      // Both refusals were of a well-signed assertion: the oracle, which still knows the key,
+      // Every refusal was of a well-signed assertion: the oracle, which still knows the key,
       // verifies them. Our server refused because the passkey is gone.
-      const verdicts = await oracle.check(ceremonies);
+      const verdicts = await oracle.check(ceremonies.slice(0, 4));
       assert.deepEqual(verdicts.map((v) => [v.route, v.status, v.verified]), [
-        ['/passkeys/register', 201, true], ['/passkeys/login', 401, true], ['/passkeys/login', 401, true]]);
+        ['/passkeys/register', 201, true], ['/passkeys/login', 401, true], ['/passkeys/login', 401, true],
+        ['/passkeys/login', 401, true]]);
     } finally {
       await context.close();
       await host.stop();

@@ -7,6 +7,8 @@
 #include "password/utf8.h"
 #include "webauthn/passkey_options.h"
 
+#include <rapidjson/encodings.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -45,6 +47,16 @@ std::optional<store::User> caller_user(PluginState& state, Exchange& exchange) {
   return user;
 }
 
+// When the caller's session last authenticated: its access token's auth_time (0 when absent, as
+// in tokens from before second factors: never recent).
+int64_t auth_time_of(const Caller& caller) {
+  rapidjson::Document claims;
+  claims.Parse(caller.claims_json.data(), caller.claims_json.size());
+  if (!claims.IsObject()) return 0;
+  const auto found = claims.FindMember("auth_time");
+  return found != claims.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
+}
+
 // A challenge is a row kept 5 minutes: each address may ask for so many a minute.
 bool options_allowed(PluginState& state, Exchange& exchange) {
   const std::string_view address = exchange.remote_address();
@@ -58,6 +70,27 @@ bool options_allowed(PluginState& state, Exchange& exchange) {
 void respond_options(Exchange& exchange, const std::string& json) {
   exchange.respond_json(200, json);
   exchange.set_header("Cache-Control", "no-store");
+}
+
+// True for a code point that is not shown as itself: C0 and C1 controls (U+009B starts a terminal
+// escape in some terminals, and `latchkey-auth passkeys list` prints names), and the invisible
+// format characters that can hide or reorder text: zero-width ones, bidi marks, embeddings,
+// overrides and isolates, the word joiner, the BOM, interlinear annotation.
+bool is_hidden_code_point(unsigned code_point) {
+  return code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F) ||
+         (code_point >= 0x200B && code_point <= 0x200F) || (code_point >= 0x202A && code_point <= 0x202E) ||
+         (code_point >= 0x2060 && code_point <= 0x2069) || code_point == 0xFEFF ||
+         (code_point >= 0xFFF9 && code_point <= 0xFFFB);
+}
+
+// True when text (well-formed UTF-8, checked before) holds a hidden code point.
+bool has_hidden_code_point(std::string_view text) {
+  rapidjson::MemoryStream in(text.data(), text.size());
+  while (in.Tell() < text.size()) {
+    unsigned code_point = 0;
+    if (!rapidjson::UTF8<>::Decode(in, &code_point) || is_hidden_code_point(code_point)) return true;
+  }
+  return false;
 }
 
 // The optional name: trimmed of spaces; nullopt (the device's name) when absent or blank. False
@@ -75,10 +108,8 @@ bool name_field(Exchange& exchange, const rapidjson::Document& body, std::option
   if (first == std::string::npos) return true;
   *text = text->substr(first, text->find_last_not_of(' ') - first + 1);
   const auto characters = password::count_code_points(*text);
-  bool control = false;
-  for (const char c : *text) control = control || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  if (!characters || control || *characters > webauthn::kMaxPasskeyNameCharacters) {
-    bad_request(exchange, "name must be UTF-8 text of at most 64 characters without control characters",
+  if (!characters || *characters > webauthn::kMaxPasskeyNameCharacters || has_hidden_code_point(*text)) {
+    bad_request(exchange, "name must be UTF-8 text of at most 64 characters without control or invisible characters",
                 {{"name", "invalid"}});
     return false;
   }
@@ -89,6 +120,11 @@ bool name_field(Exchange& exchange, const rapidjson::Document& body, std::option
 void registration_options(PluginState& state, Exchange& exchange) {
   const auto user = caller_user(state, exchange);
   if (!user || !options_allowed(state, exchange)) return;
+  if (!state.passkeys->recently_authenticated(auth_time_of(*exchange.caller()))) {
+    return exchange.respond_json(
+        403, error_body("reauthentication_required",
+                        "adding a passkey needs a sign-in or step-up within the last 10 minutes"));
+  }
   respond_options(exchange, webauthn::creation_options_json(
                                 state.passkeys->registration_options(*user, relying_party(state, exchange))));
 }
@@ -181,16 +217,6 @@ bool could_be_passkey_id(std::string_view id) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
-}
-
-// When the caller's session last authenticated: its access token's auth_time (0 when absent, as
-// in tokens from before second factors: never recent).
-int64_t auth_time_of(const Caller& caller) {
-  rapidjson::Document claims;
-  claims.Parse(caller.claims_json.data(), caller.claims_json.size());
-  if (!claims.IsObject()) return 0;
-  const auto found = claims.FindMember("auth_time");
-  return found != claims.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
 }
 
 void remove_passkey(PluginState& state, Exchange& exchange) {

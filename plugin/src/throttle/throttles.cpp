@@ -31,7 +31,9 @@ Limits passkey_limits(const config::AuthConfig& config) {
   return {"passkey", config.login_throttle.window_seconds, 0, config.login_throttle.max_failures_per_address};
 }
 
-Limits passkey_options_limits() { return {"passkey_options", 60, 0, 120}; }
+// Generous: every signed-out page load asks for one, and a school or office behind one NAT address
+// shares the count. It bounds the rows one address keeps alive (5 minutes each) to 3,000.
+Limits passkey_options_limits() { return {"passkey_options", 60, 0, 600}; }
 
 Throttles make_throttles(const config::AuthConfig& config, store::Database& db,
                          const std::function<void(std::string_view)>& warn) {

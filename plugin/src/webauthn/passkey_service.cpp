@@ -162,8 +162,12 @@ std::vector<store::Passkey> PasskeyService::list(std::string_view user_id) {
   return store::PasskeyStore(db_).list_for_user(user_id);
 }
 
+bool PasskeyService::recently_authenticated(int64_t auth_time) const {
+  return now_seconds() - auth_time <= kRecentAuthenticationSeconds;
+}
+
 PasskeyOutcome PasskeyService::remove(std::string_view user_id, std::string_view passkey_id, int64_t auth_time) {
-  if (now_seconds() - auth_time > kRecentAuthenticationSeconds) return PasskeyOutcome::reauthentication_required;
+  if (!recently_authenticated(auth_time)) return PasskeyOutcome::reauthentication_required;
   audit::Pending events;
   const bool removed = db_.transaction([&] {
     store::PasskeyStore passkeys(db_);

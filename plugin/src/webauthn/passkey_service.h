@@ -24,7 +24,8 @@
 
 namespace latchkey::webauthn {
 
-// Removing a passkey needs a session that authenticated this recently (CONTRACT §10: 10 minutes).
+// Removing a passkey needs a session that authenticated this recently (CONTRACT §10: 10 minutes),
+// and so does adding one: a stolen access token must not buy a passwordless way in for good.
 inline constexpr int64_t kRecentAuthenticationSeconds = 600;
 // What a passkey's name may hold, in characters (a name over it is refused, not cut).
 inline constexpr size_t kMaxPasskeyNameCharacters = 64;
@@ -36,7 +37,7 @@ enum class PasskeyOutcome {
   rate_limited,               // sign-in: too many refused passkeys from this address
   account_disabled,           // sign-in: a good passkey of a disabled account
   not_found,                  // remove: no passkey of the user's by that id
-  reauthentication_required,  // remove: the session authenticated too long ago
+  reauthentication_required,  // register options, remove: the session authenticated too long ago
 };
 
 struct PasskeyResult {
@@ -53,6 +54,10 @@ class PasskeyService {
                  throttle::Throttle& failures, session::WallClock clock = std::chrono::system_clock::now);
 
   // Every call may throw store::StoreUnavailable (the caller answers 503).
+  // True when auth_time (the caller's access token's claim) is within kRecentAuthenticationSeconds.
+  bool recently_authenticated(int64_t auth_time) const;
+  // The route asks recently_authenticated first: a registration challenge goes only to a session
+  // that authenticated within 10 minutes (it lives 5).
   CreationOptions registration_options(const store::User& user, const RelyingPartySite& site);
   RequestOptions sign_in_options(const RelyingPartySite& site);
   // §7.1 against a registration challenge this user was given; name: a readable name the route

@@ -244,6 +244,21 @@ TEST_P(AuthPasskeyRefusals, RefusedSignInsAreThrottledPerAddress) {
   EXPECT_GE(std::stoi(limited.header("Retry-After")), 1);
 }
 
+// Each options answer is a challenge row kept 5 minutes: 600 a minute per address, then 429.
+TEST_P(AuthPasskeyRefusals, OptionsAreLimitedPerAddress) {
+  start_host(kWebAuthnPatch);
+  int answered = 0;
+  HttpResult last;
+  for (int i = 0; i < 700; ++i) {
+    last = post_json("/passkeys/login/options", "{}");
+    if (last.status != 200) break;
+    ++answered;
+  }
+  EXPECT_EQ(answered, 600);
+  EXPECT_TRUE(is_json_error(last, 429, "rate_limited")) << last.status << " " << last.body;
+  EXPECT_GE(std::stoi(last.header("Retry-After")), 1);
+}
+
 // One assertion, five requests at once: one session, four refusals, on every backend.
 TEST_P(AuthPasskeyRefusals, OneAssertionSentFiveTimesAtOnceSignsInOnce) {
   start_host(merge_json(kWebAuthnPatch, R"({"database": {"pool_size": 8}})"));

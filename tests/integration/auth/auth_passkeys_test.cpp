@@ -239,6 +239,11 @@ TEST_P(AuthPasskeys, ADefaultNameComesFromTheDevice) {
   for (int i = 0; i < 64; ++i) long_name += "é";
   EXPECT_TRUE(is_json_error(register_with(named, access, R"("name":")" + long_name + "é\""), 400, "invalid_request"));
   EXPECT_TRUE(is_json_error(register_with(named, access, R"("name":"tab\there")"), 400, "invalid_request"));
+  // Nor a C1 control (U+009B starts a terminal escape; the CLI prints names) or an invisible
+  // format character (a bidi override reorders what the list shows).
+  EXPECT_TRUE(is_json_error(register_with(named, access, R"("name":"csi\u009b2J")"), 400, "invalid_request"));
+  EXPECT_TRUE(is_json_error(register_with(named, access, R"("name":"gpj\u202eexe")"), 400, "invalid_request"));
+  EXPECT_TRUE(is_json_error(register_with(named, access, R"("name":"zero\u200bwidth")"), 400, "invalid_request"));
   EXPECT_TRUE(is_json_error(register_with(named, access, R"("name":42)"), 400, "invalid_request"));
   EXPECT_EQ(passkey_rows(), 4);
   const HttpResult longest = register_with(named, access, R"("name":")" + long_name + "\"");
@@ -365,6 +370,8 @@ TEST_P(AuthPasskeys, RemovingNeedsARecentSignInAndOnlyTheOwnersOwn) {
   ASSERT_EQ(int_member(jwt_claims(stale), "auth_time"), long_ago);
   EXPECT_TRUE(is_json_error(remove(auth_url("/passkeys/" + id), bearer(stale)), 403, "reauthentication_required"));
   EXPECT_EQ(passkey_rows(), 2);
+  // Nor can it add one: a stolen access token must not buy a passwordless way in for good.
+  EXPECT_TRUE(is_json_error(registration_options(stale), 403, "reauthentication_required"));
   // A step-up with the other passkey makes it recent again.
   const HttpResult stepped = post_json("/mfa/step-up", R"({"credential":)" + assertion(spare) + "}", stale);
   ASSERT_EQ(stepped.status, 200) << stepped.body;
