@@ -52,6 +52,14 @@ CheckedAssertion PasskeyAssertions::check(const AssertionResponse& response, con
   const StoredCredential stored{std::string(public_key->begin(), public_key->end()),
                                 static_cast<uint32_t>(passkey->sign_count)};
   const AssertionResult result = verify_assertion(response, rp, *challenge, stored);
+  // A signature that verified spends its challenge at once, committed on its own: the assertion
+  // gets this one try even when what follows fails (a session transaction that loses a race, an
+  // mfaToken used meanwhile). Kept live, it could be sent again after newer ones and flag the
+  // passkey as a clone. Of two requests with the same assertion, one spends it.
+  if ((result.verdict == Verdict::ok || result.verdict == Verdict::counter_regressed) &&
+      !CeremonyChallenges(db_).consume(*challenge, store::ChallengePurpose::authentication, now_seconds())) {
+    return refused("challenge used meanwhile", std::move(passkey));
+  }
 
   CheckedAssertion checked;
   checked.reason = result.reason;
@@ -87,9 +95,8 @@ CheckedAssertion PasskeyAssertions::check(const AssertionResponse& response, con
 
 bool PasskeyAssertions::use(const CheckedAssertion& checked) {
   if (checked.outcome != AssertionOutcome::ok || !checked.passkey) return false;
-  const int64_t now = now_seconds();
-  return CeremonyChallenges(db_).consume(checked.challenge, store::ChallengePurpose::authentication, now) &&
-         store::PasskeyStore(db_).record_use(checked.passkey->id, checked.passkey->sign_count, checked.sign_count, now);
+  return store::PasskeyStore(db_).record_use(checked.passkey->id, checked.passkey->sign_count, checked.sign_count,
+                                             now_seconds());
 }
 
 }  // namespace latchkey::webauthn

@@ -37,13 +37,15 @@ class PasskeyAssertions {
   PasskeyAssertions(store::Database& db, session::WallClock clock = std::chrono::system_clock::now)
       : db_(db), clock_(std::move(clock)) {}
 
-  // Reads only, but for a counter that went backwards: that flags the passkey at once, in its own
-  // transaction, so it stays flagged whatever the caller does next. owner: the user the factor
-  // must belong to (second factor); without one (a sign-in), the userHandle must name the owner.
+  // Reads, and once the signature verifies, spends the challenge (committed on its own: an
+  // assertion gets one try whatever the caller does next); a counter that went backwards also
+  // flags the passkey at once, in its own transaction. owner: the user the factor must belong to
+  // (second factor); without one (a sign-in), the userHandle must name the owner.
   CheckedAssertion check(const AssertionResponse& response, const RelyingParty& rp,
                          std::optional<std::string_view> owner);
-  // Inside the caller's transaction, after check() said ok: uses the challenge up and records the
-  // passkey's use. False when another request used either first (the same assertion sent twice).
+  // Inside the caller's transaction, after check() said ok: records the passkey's use and new
+  // counter, from the counter check() read. False when another assertion of the passkey was
+  // recorded meanwhile.
   bool use(const CheckedAssertion& checked);
 
   void set_audit(audit::AuditLog* log) { audit_ = log; }

@@ -1,6 +1,6 @@
-// Each change is one transaction with the challenge it uses up: a failure in between leaves the
-// challenge usable and nothing stored. A refusal found inside a transaction rolls it back by
-// throwing Refused.
+// A registration is one transaction with the challenge it uses up: a failure in between leaves the
+// challenge usable and nothing stored. A sign-in's challenge is spent when its signature verifies
+// (PasskeyAssertions::check). A refusal found inside a transaction rolls it back by throwing Refused.
 #include "webauthn/passkey_service.h"
 
 #include "audit/client_context.h"
@@ -153,7 +153,7 @@ PasskeyResult PasskeyService::sign_in(const AssertionResponse& response, const R
     return result;
   } catch (const Refused&) {
     audit::record(audit_, "passkey.failed", user->id, {},
-                  audit::detail({{"action", "sign_in"}, {"reason", "challenge used meanwhile"}}));
+                  audit::detail({{"action", "sign_in"}, {"reason", "passkey used meanwhile"}}));
     return outcome(PasskeyOutcome::invalid_credential);
   }
 }

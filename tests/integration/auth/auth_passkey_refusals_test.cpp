@@ -168,6 +168,26 @@ TEST_P(AuthPasskeyRefusals, ACounterThatWentBackwardsFlagsThePasskeyForGood) {
   EXPECT_EQ(http.request("DELETE", auth_url("/passkeys/" + id), bearer(access)).status, 204);
 }
 
+// An assertion whose signature verified but that signed nobody in (here: the account was
+// disabled) has had its one try: sent again after newer ones, it is refused as used, and does not
+// flag the passkey as a clone (its counter is behind by then).
+TEST_P(AuthPasskeyRefusals, AnAssertionThatSignedNobodyInCannotFlagThePasskeyLater) {
+  start_host(kWebAuthnPatch);
+  add_user("paused@example.com");
+  SoftwareAuthenticator authenticator;
+  register_ok(authenticator, access_token_of(login_ok("paused@example.com")));
+  ASSERT_EQ(cli({"user", "disable", "paused@example.com"}).exit_code, 0);
+  const std::string early = assertion(authenticator);  // counter 1
+  EXPECT_TRUE(is_json_error(sign_in_with_credential(early), 403, "account_disabled"));
+  ASSERT_EQ(cli({"user", "enable", "paused@example.com"}).exit_code, 0);
+  ASSERT_EQ(sign_in_with(authenticator).status, 200);  // counter 2
+
+  EXPECT_TRUE(is_json_error(sign_in_with_credential(early), 401, "invalid_credential"));
+  const ExitResult flagged = cli({"audit", "--event", "passkey.flagged", "--json"});
+  EXPECT_EQ(flagged.out, "");
+  EXPECT_EQ(sign_in_with(authenticator).status, 200) << "not flagged";
+}
+
 TEST_P(AuthPasskeyRefusals, ACounterThatStaysZeroIsNoClone) {
   start_host(kWebAuthnPatch);
   add_user("synced@example.com");
