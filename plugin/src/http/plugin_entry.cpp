@@ -187,6 +187,14 @@ std::unique_ptr<PluginState> build_state(const lk_host_api* api, lk_host* host, 
   for (const std::string& origin : cfg.webauthn.origins) origins += (origins.empty() ? "" : " ") + origin;
   state->log(LK_LOG_INFO, "passkeys: RP id " + cfg.webauthn.rp_id.value_or("<the request's host name>") + ", origins " +
                               (origins.empty() ? "<the request's origin>" : origins));
+  if (cfg.webauthn.rp_id && cfg.webauthn.origins.empty()) {
+    // The request's origin is the host's listen address (or a trusted proxy's X-Forwarded-Host),
+    // not the Host header: a page opened as http://localhost:8080 on a host listening on
+    // 127.0.0.1:8080 would see every ceremony refused for its origin.
+    state->log(LK_LOG_WARN, "passkeys: webauthn.rp_id is set but webauthn.origins is empty: a ceremony is accepted "
+                            "only from the origin the host listens on (or a trusted proxy names), which must be on \"" +
+                                *cfg.webauthn.rp_id + "\"; list the page's origin in webauthn.origins");
+  }
   if (!mfa::totp_encryption_secret(cfg)) {
     state->log(LK_LOG_INFO, "TOTP cannot be set up: neither mfa.encryption_key nor tokens.key_encryption_key is set");
   }

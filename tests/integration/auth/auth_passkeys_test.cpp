@@ -412,6 +412,17 @@ TEST_P(AuthPasskeys, TheRelyingPartyDefaultsToTheRequestsOrigin) {
   EXPECT_TRUE(is_json_error(register_with(elsewhere, access), 401, "invalid_credential"));
 }
 
+// rp_id without origins: the origin is still the host's own (its listen address here), which is
+// not on "localhost". The plugin says so at start, and the ceremony from localhost is refused.
+TEST_P(AuthPasskeys, AnRpIdWithoutOriginsIsWarnedAboutAtStart) {
+  start_host(R"({"webauthn": {"rp_id": "localhost"}})");
+  EXPECT_TRUE(host.wait_for_stderr("webauthn.origins is empty")) << host.stderr_text();
+  add_user("warned@example.com");
+  const std::string access = access_token_of(login_ok("warned@example.com"));
+  SoftwareAuthenticator from_localhost;  // localhost, http://localhost:8080
+  EXPECT_TRUE(is_json_error(register_with(from_localhost, access), 401, "invalid_credential"));
+}
+
 TEST_P(AuthPasskeys, TheCliListsAndRemovesAUsersPasskeys) {
   start_host(kWebAuthnPatch);
   add_user("cli@example.com");
