@@ -121,48 +121,66 @@ async function loadSessions() {
   }
 }
 
-// One device: "Chrome on Linux · 203.0.113.7 · last used 12/4/2026, 3:20 PM" (text only).
-function sessionItem(session) {
+// A row of the devices or passkeys list, all text: a name, an optional badge, a line of details
+// joined by " · ", and an optional button.
+function listItem({ id, name, badge, badgeClass = '', details, button }) {
   const item = document.createElement('li');
-  item.dataset.id = session.id;
-  item.dataset.current = String(Boolean(session.current));
+  item.dataset.id = id;
   const what = document.createElement('div');
   what.className = 'device';
-  const name = document.createElement('strong');
-  name.textContent = session.device || 'Unknown device';
-  what.append(name);
-  if (session.current) {
+  const title = document.createElement('strong');
+  title.textContent = name;
+  what.append(title);
+  if (badge) {
     const mark = document.createElement('span');
-    mark.className = 'badge';
-    mark.textContent = 'this device';
+    mark.className = `badge ${badgeClass}`.trim();
+    mark.textContent = badge;
     what.append(' ', mark);
   }
-  const details = document.createElement('div');
-  details.className = 'hint';
-  const used = session.lastUsedAt || session.createdAt;
-  details.textContent = [session.ip || 'unknown address',
-    used ? `last used ${new Date(used).toLocaleString()}` : '',
-    (session.amr || []).includes('otp') ? 'with a code' : '',
-    (session.amr || []).includes('hwk') ? 'with a passkey' : ''].filter(Boolean).join(' · ');
-  what.append(details);
+  const line = document.createElement('div');
+  line.className = 'hint';
+  line.textContent = details.filter(Boolean).join(' · ');
+  what.append(line);
   item.append(what);
-  if (!session.current) {
-    const end = document.createElement('button');
-    end.type = 'button';
-    end.className = 'secondary end-session';
-    end.textContent = 'Sign out';
-    end.setAttribute('aria-label', `Sign out ${session.device || 'this session'}`);
-    end.addEventListener('click', async () => {
-      try {
-        await auth.revokeSession(session.id);
-        say(`Signed out ${session.device || 'the device'}.`, 'ok');
-      } catch (error) {
-        say(`Could not sign that device out: ${explain(error)}`, 'error');
-      }
-      await loadSessions();
-    });
-    item.append(end);
+  if (button) {
+    const element = document.createElement('button');
+    element.type = 'button';
+    element.className = `secondary ${button.className}`;
+    element.textContent = button.text;
+    element.setAttribute('aria-label', button.label);
+    element.addEventListener('click', button.onClick);
+    item.append(element);
   }
+  return item;
+}
+
+// One device: "Chrome on Linux · 203.0.113.7 · last used 12/4/2026, 3:20 PM" (text only).
+function sessionItem(session) {
+  const used = session.lastUsedAt || session.createdAt;
+  const item = listItem({
+    id: session.id,
+    name: session.device || 'Unknown device',
+    badge: session.current ? 'this device' : '',
+    details: [session.ip || 'unknown address',
+      used ? `last used ${new Date(used).toLocaleString()}` : '',
+      (session.amr || []).includes('otp') ? 'with a code' : '',
+      (session.amr || []).includes('hwk') ? 'with a passkey' : ''],
+    button: session.current ? null : {
+      className: 'end-session',
+      text: 'Sign out',
+      label: `Sign out ${session.device || 'this session'}`,
+      onClick: async () => {
+        try {
+          await auth.revokeSession(session.id);
+          say(`Signed out ${session.device || 'the device'}.`, 'ok');
+        } catch (error) {
+          say(`Could not sign that device out: ${explain(error)}`, 'error');
+        }
+        await loadSessions();
+      },
+    },
+  });
+  item.dataset.current = String(Boolean(session.current));
   return item;
 }
 
@@ -402,35 +420,23 @@ async function loadPasskeys() {
 // One passkey: "Work laptop · added 12/4/2026, 3:20 PM · last used 12/5/2026, 9:02 AM" (text only).
 // A flagged one (its signature counter went backwards, as a copy's would) signs nothing in.
 function passkeyItem(passkey) {
-  const item = document.createElement('li');
-  item.dataset.id = passkey.id;
+  const item = listItem({
+    id: passkey.id,
+    name: passkey.name || 'Passkey',
+    badge: passkey.flagged ? 'blocked' : '',
+    badgeClass: 'warning',
+    details: [
+      passkey.createdAt ? `added ${new Date(passkey.createdAt).toLocaleString()}` : '',
+      passkey.lastUsedAt ? `last used ${new Date(passkey.lastUsedAt).toLocaleString()}` : 'not used yet',
+      passkey.flagged ? 'it answered as a copy would (its counter went backwards), so it no longer signs in: remove it' : ''],
+    button: {
+      className: 'remove-passkey',
+      text: 'Remove',
+      label: `Remove the passkey ${passkey.name || ''}`.trim(),
+      onClick: () => removePasskey(passkey),
+    },
+  });
   item.dataset.flagged = String(Boolean(passkey.flagged));
-  const what = document.createElement('div');
-  what.className = 'device';
-  const name = document.createElement('strong');
-  name.textContent = passkey.name || 'Passkey';
-  what.append(name);
-  if (passkey.flagged) {
-    const mark = document.createElement('span');
-    mark.className = 'badge warning';
-    mark.textContent = 'blocked';
-    what.append(' ', mark);
-  }
-  const details = document.createElement('div');
-  details.className = 'hint';
-  details.textContent = [
-    passkey.createdAt ? `added ${new Date(passkey.createdAt).toLocaleString()}` : '',
-    passkey.lastUsedAt ? `last used ${new Date(passkey.lastUsedAt).toLocaleString()}` : 'not used yet',
-    passkey.flagged ? 'it answered as a copy would (its counter went backwards), so it no longer signs in: remove it' : '',
-  ].filter(Boolean).join(' · ');
-  what.append(details);
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'secondary remove-passkey';
-  remove.textContent = 'Remove';
-  remove.setAttribute('aria-label', `Remove the passkey ${passkey.name || ''}`.trim());
-  remove.addEventListener('click', () => removePasskey(passkey));
-  item.append(what, remove);
   return item;
 }
 
