@@ -1,14 +1,36 @@
-// Writes log lines whole (one write under a lock) so concurrent lines never interleave.
+// Log lines on stderr, whole (concurrent lines never interleave) and in order. Access lines wait in
+// a buffer that a writer thread empties; every other line is written at once, after them.
 #include "log.h"
 
+#include "log_buffer.h"
+
 #include <cstdio>
-#include <mutex>
+#include <cstdlib>
 #include <string>
 
 namespace latchkey::host {
+namespace {
 
-void log_line(LogLevel level, std::string_view source, std::string_view message) {
-  static std::mutex mutex;
+constexpr size_t kAccessBufferBytes = 1 << 20;
+constexpr std::chrono::milliseconds kAccessFlushInterval{50};
+
+void write_stderr(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+// Created on first use and never destroyed, so a line logged while the process exits (a static
+// destructor, another atexit handler) still has somewhere to go; what waits is written at exit.
+LogBuffer& buffer() {
+  static LogBuffer* const instance = [] {
+    auto* created = new LogBuffer(write_stderr, kAccessBufferBytes, kAccessFlushInterval);
+    std::atexit([] { buffer().flush(); });
+    return created;
+  }();
+  return *instance;
+}
+
+std::string format_line(LogLevel level, std::string_view source, std::string_view message) {
   static const char* const names[] = {"debug", "info", "warn", "error"};
   std::string line;
   line.reserve(message.size() + source.size() + 16);
@@ -18,17 +40,29 @@ void log_line(LogLevel level, std::string_view source, std::string_view message)
   line += "] ";
   for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;  // one event, one line
   line += '\n';
-  std::lock_guard lock(mutex);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+  return line;
+}
+
+}  // namespace
+
+void log_line(LogLevel level, std::string_view source, std::string_view message) {
+  buffer().write_now(format_line(level, source, message));
 }
 
 void access_log(const HttpRequest& request, uint32_t status, std::chrono::steady_clock::time_point started) {
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-  log_line(LogLevel::info, "access",
-           request.method + " " + request.path + " " + std::to_string(status) + " " + std::to_string(micros / 1000) +
-               "." + std::to_string(micros % 1000 / 100) + "ms " + request.remote_address);
+  char timing[64];
+  std::snprintf(timing, sizeof timing, " %u %lld.%lldms ", static_cast<unsigned>(status),
+                static_cast<long long>(micros / 1000), static_cast<long long>(micros % 1000 / 100));
+  std::string message;
+  message.reserve(request.method.size() + request.path.size() + request.remote_address.size() + 32);
+  message += request.method;
+  message += ' ';
+  message += request.path;
+  message += timing;
+  message += request.remote_address;
+  buffer().append(format_line(LogLevel::info, "access", message));
 }
 
 }  // namespace latchkey::host

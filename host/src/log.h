@@ -1,4 +1,5 @@
-// One line per event on stderr, safe from any thread.
+// One line per event on stderr, safe from any thread. Access lines are buffered (written by a
+// writer thread within 50 ms, or before any other line); every other line is written at once.
 #pragma once
 
 #include "http_types.h"
