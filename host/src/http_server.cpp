@@ -1,6 +1,7 @@
 // Bridges Pistache to the pipeline. The reactor thread only converts the request into plain values
 // and answers what needs no plugin (413, 404, 405, 503); everything else runs on the worker pool,
-// from where the response is written back (Pistache queues writes to the reactor thread-safely).
+// from where the response is written to the socket directly (the reactor's queue takes what the
+// socket cannot take at once).
 #include "http_server.h"
 
 #include "front_door/plain_request.h"
@@ -15,6 +16,8 @@
 #include <pistache/http.h>
 
 #include <sys/socket.h>
+
+#include <cerrno>
 
 #include <mutex>
 #include <thread>
@@ -68,33 +71,65 @@ std::string_view route_label(std::string_view pattern, uint32_t status) {
 constexpr size_t kMaxHeadBytes = 16384;
 
 // One connection's state, kept in Pistache's per-peer data. The reactor thread feeds the gate;
-// responses are written from workers and finish on whichever thread resolves the write; the
-// mutex orders them. `disconnected` is set before Pistache closes the socket, so a half-close
-// never reaches a descriptor number that a new connection has taken.
+// responses are written from workers; the mutex orders them. `disconnected` is set before Pistache
+// closes the socket, so no write or half-close ever reaches a descriptor number that a new
+// connection has taken.
 struct Connection {
   std::mutex mutex;
   ConnectionGate gate;
   bool disconnected = false;
-  Connection(size_t max_head, size_t max_body) : gate(max_head, max_body) {}
+  Tcp::Transport* transport;  // the reactor's, for what the socket cannot take at once
+  Connection(size_t max_head, size_t max_body, Tcp::Transport* reactor_transport)
+      : gate(max_head, max_body), transport(reactor_transport) {}
 };
 
-// Writes a response on its connection; once it is on the wire, either the connection reads the
-// next request or, when it said `close` (or the client pipelined meanwhile), the host ends its
-// sending side. The client reads the answer, then the end; what it still sends is dropped.
-void respond(Http::ResponseWriter& writer, const HttpResponse& response, const std::shared_ptr<Connection>& connection) {
+// Where one response goes.
+struct ReplyTo {
+  std::weak_ptr<Tcp::Peer> peer;
+  Http::Version version;
+  std::shared_ptr<Connection> connection;
+};
+
+// After the whole response is on the wire: either the connection reads the next request or, when
+// it said `close` (or the client pipelined meanwhile), the host ends its sending side. The client
+// reads the answer, then the end; what it still sends is dropped. Called with the mutex held.
+void response_written(Connection& connection, Tcp::Peer& peer) {
+  if (connection.gate.response_written() && !connection.disconnected) ::shutdown(peer.fd(), SHUT_WR);
+}
+
+// Writes a response from the calling thread (a worker, mostly) straight to the socket: a response
+// fits the socket's buffer nearly always, and then the reactor is not woken for it at all. What
+// does not fit goes to the reactor's write queue, which sends it as the client reads.
+void respond(const ReplyTo& to, const HttpResponse& response) {
+  const std::shared_ptr<Tcp::Peer> peer = to.peer.lock();
+  if (!peer) return;  // Pistache has forgotten the connection: nobody to answer
+  Connection& connection = *to.connection;
   bool keep_alive;
   {
-    std::lock_guard lock(connection->mutex);
-    keep_alive = connection->gate.response_starts();
+    std::lock_guard lock(connection.mutex);
+    keep_alive = connection.gate.response_starts();
   }
-  std::weak_ptr<Tcp::Peer> peer = writer.getPeer();
-  auto finished = [connection, peer] {
+  std::string wire = wire_response(response, to.version, keep_alive);
+  size_t sent = 0;
+  {
+    std::lock_guard lock(connection.mutex);
+    if (connection.disconnected) return;
+    peer->setIdle(true);  // Pistache's keep-alive timer counts from here, as its own send does
+    const ssize_t written = ::send(peer->fd(), wire.data(), wire.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      return response_written(connection, *peer);  // the client is gone; the reactor sees it hang up
+    }
+    sent = written < 0 ? 0 : static_cast<size_t>(written);
+    if (sent == wire.size()) return response_written(connection, *peer);
+  }
+  std::weak_ptr<Tcp::Peer> weak = peer;
+  auto finished = [connection = to.connection, weak] {
     std::lock_guard lock(connection->mutex);
-    if (!connection->gate.response_written() || connection->disconnected) return;
-    if (auto open = peer.lock()) ::shutdown(open->fd(), SHUT_WR);
+    if (auto open = weak.lock()) response_written(*connection, *open);
   };
-  send_response(writer, response, keep_alive).then([finished](ssize_t) { finished(); },
-                                                   [finished](std::exception_ptr) { finished(); });
+  const size_t rest = wire.size() - sent;
+  connection.transport->asyncWrite(peer->fd(), RawBuffer(wire.substr(sent), rest))
+      .then([finished](ssize_t) { finished(); }, [finished](std::exception_ptr) { finished(); });
 }
 
 class RequestHandler : public Http::Handler {
@@ -120,8 +155,8 @@ class RequestHandler : public Http::Handler {
       case ReadResult::Kind::ignored:
         return;
       case ReadResult::Kind::refused: {
-        Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
-        respond(writer, json_error(read.refusal.status, read.refusal.code, read.refusal.message), connection);
+        respond(ReplyTo{peer, Http::Version::Http11, connection},
+                json_error(read.refusal.status, read.refusal.code, read.refusal.message));
         log_line(LogLevel::info, "access", "malformed request refused " + std::to_string(read.refusal.status));
         state_->http_metrics.record("", metrics::kUnmatchedRoute, read.refusal.status, 0);
         return;
@@ -129,12 +164,12 @@ class RequestHandler : public Http::Handler {
       case ReadResult::Kind::request:
         break;
     }
-    Http::ResponseWriter writer(parser->request.version(), transport(), this, peer);
     peer->setIdle(false);  // Pistache's idle sweep: a request is in progress
+    ReplyTo reply{peer, parser->request.version(), std::move(connection)};
     auto request = std::make_shared<HttpRequest>(to_plain_request(
         parser->request, peer->address().host(), state_->config.trusted_proxies, read.forwarded_headers));
     parser->reset();
-    dispatch(std::move(request), std::move(writer), std::move(connection));
+    dispatch(std::move(request), std::move(reply));
   }
 
   // Pistache calls this on the reactor thread before it closes the socket.
@@ -146,25 +181,24 @@ class RequestHandler : public Http::Handler {
   }
 
  private:
-  std::shared_ptr<Connection> connection_of(Tcp::Peer& peer) const {
+  std::shared_ptr<Connection> connection_of(Tcp::Peer& peer) {
     static const std::string key = "latchkey.connection";
     if (auto existing = peer.tryGetData(key)) return std::static_pointer_cast<Connection>(existing);
-    auto connection = std::make_shared<Connection>(kMaxHeadBytes, state_->config.max_body_bytes);
+    auto connection = std::make_shared<Connection>(kMaxHeadBytes, state_->config.max_body_bytes, transport());
     peer.putData(key, connection);
     return connection;
   }
 
-  void dispatch(std::shared_ptr<HttpRequest> request, Http::ResponseWriter writer,
-                std::shared_ptr<Connection> connection) {
+  void dispatch(std::shared_ptr<HttpRequest> request, ReplyTo reply) {
     const Clock::time_point started = Clock::now();
     auto answer_now = [&](const HttpResponse& response) {
-      respond(writer, response, connection);
+      respond(reply, response);
       access_log(*request, response.status, started);
       state_->http_metrics.record(request->method, metrics::kUnmatchedRoute, response.status, seconds_since(started));
     };
     if (state_->runner.draining()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
     if (const auto own = state_->operators.match(*request); own != OperatorRoutes::Kind::none) {
-      return answer_own(own, std::move(request), std::move(writer), std::move(connection), started);
+      return answer_own(own, std::move(request), std::move(reply), started);
     }
 
     auto match = std::make_shared<RouteMatch>(state_->runner.pipeline().router().match(request->method, request->path));
@@ -179,14 +213,13 @@ class RequestHandler : public Http::Handler {
 
     RequestRunner& runner = state_->runner;
     if (!runner.begin_request()) return answer_now(json_error(503, "shutting_down", "the server is shutting down"));
-    auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
     // The router's routes live as long as the runtime: a view of the pattern stays valid.
     const std::string_view pattern =
         match->kind == RouteMatch::Kind::found ? std::string_view(match->route->pattern) : std::string_view();
     // Called once per request, on a worker.
-    Finish finish = [&runner, state = state_.get(), pattern, shared_writer, started, connection](
+    Finish finish = [&runner, state = state_.get(), pattern, reply = std::move(reply), started](
                         const HttpRequest& done, const HttpResponse& response) {
-      respond(*shared_writer, response, connection);
+      respond(reply, response);
       access_log(done, response.status, started);
       state->http_metrics.record(done.method, route_label(pattern, response.status), response.status,
                                  seconds_since(started));
@@ -200,19 +233,18 @@ class RequestHandler : public Http::Handler {
   }
 
   // The host's own routes, answered on a worker (a readiness check may block for a second).
-  void answer_own(OperatorRoutes::Kind kind, std::shared_ptr<HttpRequest> request, Http::ResponseWriter writer,
-                  std::shared_ptr<Connection> connection, Clock::time_point started) {
+  void answer_own(OperatorRoutes::Kind kind, std::shared_ptr<HttpRequest> request, ReplyTo reply,
+                  Clock::time_point started) {
     RequestRunner& runner = state_->runner;
-    auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
-    auto answer = [&runner, state = state_.get(), kind, request, shared_writer, connection, started] {
+    auto answer = [&runner, state = state_.get(), kind, request, reply, started] {
       const HttpResponse response = state->operators.answer(kind);
-      respond(*shared_writer, response, connection);
+      respond(reply, response);
       if (OperatorRoutes::logged(kind)) access_log(*request, response.status, started);
       state->http_metrics.record(request->method, request->path, response.status, seconds_since(started));
       runner.end_request();
     };
     if (!runner.begin_request()) {
-      respond(*shared_writer, json_error(503, "shutting_down", "the server is shutting down"), connection);
+      respond(reply, json_error(503, "shutting_down", "the server is shutting down"));
       return;
     }
     if (!runner.run_task(std::move(answer))) runner.end_request();

@@ -45,14 +45,34 @@ void add_headers(Http::ResponseWriter& writer, const HttpResponse& response) {
   if (!response.set_cookies.empty()) headers.add(std::make_shared<RawHeader>("Set-Cookie", response.set_cookies));
 }
 
+void add_line(std::string& wire, std::string_view name, std::string_view value) {
+  wire.append(name);
+  wire.append(": ");
+  wire.append(value);
+  wire.append("\r\n");
+}
+
 }  // namespace
 
-Async::Promise<ssize_t> send_response(Http::ResponseWriter& writer, const HttpResponse& response, bool keep_alive) {
-  writer.headers().remove("Connection");  // our own decision below replaces anything set before
-  add_headers(writer, response);
-  writer.headers().add(
-      std::make_shared<RawHeader>("Connection", std::vector<std::string>{keep_alive ? "keep-alive" : "close"}));
-  return writer.send(static_cast<Http::Code>(response.status), response.body.data(), response.body.size());
+std::string wire_response(const HttpResponse& response, Http::Version version, bool keep_alive) {
+  const std::string status = std::to_string(response.status);
+  std::string wire;
+  wire.reserve(128 + response.body.size());
+  wire.append(Http::versionString(version));
+  wire.append(" ");
+  wire.append(status);
+  wire.append(" ");
+  wire.append(Http::codeString(static_cast<Http::Code>(response.status)));
+  wire.append("\r\n");
+  // The values were checked for CR, LF and NUL where they entered, as in add_headers.
+  for (const auto& [name, value] : response.headers) add_line(wire, name, value);
+  if (!response.header("Content-Type")) add_line(wire, "Content-Type", "application/json");
+  for (const std::string& cookie : response.set_cookies) add_line(wire, "Set-Cookie", cookie);
+  add_line(wire, "Connection", keep_alive ? "keep-alive" : "close");
+  add_line(wire, "Content-Length", std::to_string(response.body.size()));
+  wire.append("\r\n");
+  wire.append(response.body);
+  return wire;
 }
 
 Async::Promise<ssize_t> send_response(Http::ResponseWriter& writer, const HttpResponse& response) {
