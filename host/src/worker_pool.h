@@ -1,6 +1,9 @@
-// A fixed pool of worker threads: plugin handlers and filters run here, never on the reactor.
+// A fixed pool of worker threads: plugin handlers and filters run here, never on the reactor. A
+// worker that finished a task looks for the next one for 50 µs (yielding the core) before it
+// sleeps: under load the next request is usually there by then, and taking it costs no wake-up.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -28,11 +31,15 @@ class WorkerPool {
 
  private:
   void work();
+  // After its task, a worker looks for the next one for a moment before it sleeps.
+  bool spin_for_task();
 
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
+  int spinning_ = 0;                 // workers looking for a task without sleeping (under mutex_)
+  std::atomic<size_t> queued_{0};    // tasks_.size(), readable without the mutex
   std::vector<std::thread> threads_;
 };
 

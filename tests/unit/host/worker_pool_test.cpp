@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -101,6 +102,41 @@ TEST(WorkerPool, TasksMaySubmitMoreTasks) {
     for (int waited = 0; ran.load() < 40 && waited < 500; ++waited) std::this_thread::sleep_for(1ms);
   }
   EXPECT_EQ(ran.load(), 40);
+}
+
+// Workers that just finished a task spin for a moment instead of sleeping, and a submit wakes a
+// sleeper only for tasks beyond what the spinners will take. Tasks that can only finish together
+// (each waits for all the others to start) prove no spinner swallows two tasks while a sleeper
+// stays asleep: with that fault, a round would wait its full 10 s and fail.
+TEST(WorkerPool, TasksThatNeedEachOtherRunTogetherAfterSpinningWorkers) {
+  constexpr int workers = 4;
+  WorkerPool pool(workers);
+  for (int round = 0; round < 200; ++round) {
+    // Every worker asleep, then one woken for a task that returns at once: it spins while the
+    // others sleep, which is when a submit must still wake sleepers for what the spinner cannot take.
+    std::this_thread::sleep_for(1ms);
+    std::promise<void> quick;
+    pool.submit([&quick] { quick.set_value(); });
+    quick.get_future().wait();
+    std::mutex mutex;
+    std::condition_variable changed;
+    int started = 0;
+    int finished = 0;
+    bool all_met = true;
+    for (int i = 0; i < workers; ++i) {
+      pool.submit([&] {
+        std::unique_lock lock(mutex);
+        ++started;
+        changed.notify_all();
+        if (!changed.wait_for(lock, 10s, [&] { return started == workers; })) all_met = false;
+        ++finished;
+        changed.notify_all();
+      });
+    }
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return finished == workers; });
+    ASSERT_TRUE(all_met) << "round " << round << ": a task waited for a worker that was never woken";
+  }
 }
 
 }  // namespace
