@@ -4,14 +4,16 @@
 #include "front_door/client_address.h"
 #include "url_decode.h"
 
-#include <cctype>
 #include <sstream>
 
 namespace latchkey::host {
 namespace {
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+std::string lower(std::string_view name) {
+  std::string text(name);
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // names are ASCII (RFC 9110 tokens)
+  }
   return text;
 }
 
@@ -42,11 +44,14 @@ HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string
   for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
     plain.query.emplace(it->first, percent_decode(it->second));
   }
-  for (const auto& [name, raw] : request.headers().rawList()) plain.headers[lower(name)] = raw.value();
+  for (const auto& [name, raw] : request.headers().rawList()) plain.headers.insert_or_assign(lower(name), raw.value());
+  // Pistache parsed the headers it knows into typed objects; only they can write their value back.
+  // One stream for all of them: constructing an ostringstream costs more than writing a value.
+  std::ostringstream value;
   for (const auto& header : request.headers().list()) {
-    std::ostringstream value;
+    value.str({});
     header->write(value);
-    plain.headers[lower(header->name())] = value.str();
+    plain.headers.insert_or_assign(lower(header->name()), value.str());
   }
   for (const auto& [name, joined] : forwarded_headers) plain.headers[name] = joined;
   for (const Pistache::Http::Cookie& cookie : request.cookies()) plain.cookies.emplace(cookie.name, cookie.value);
