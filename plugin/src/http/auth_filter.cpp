@@ -55,7 +55,7 @@ int32_t authenticate(void* user_data, lk_request* req, lk_response* res) {
   if (presented.source == TokenSource::none) {
     return pass_or([&] { return unauthorized(state, exchange, false, "invalid_token"); });
   }
-  const jwt::VerifiedAccessToken verified = verify_access(state, presented.token);
+  jwt::VerifiedAccessToken verified = verify_access(state, presented.token);
   if (verified.error != jwt::AccessTokenError::none) {
     const bool expired = verified.error == jwt::AccessTokenError::expired;
     return pass_or([&] { return unauthorized(state, exchange, true, expired ? "token_expired" : "invalid_token"); });
@@ -65,7 +65,7 @@ int32_t authenticate(void* user_data, lk_request* req, lk_response* res) {
     return pass_or([&] { return refuse(exchange, 403, "origin_not_allowed", "this origin may not use the session"); });
   }
 
-  const jwt::AccessTokenClaims& claims = verified.claims;
+  jwt::AccessTokenClaims& claims = verified.claims;
   bool allowed = false;
   try {
     allowed = state.revocations->allows(claims.sid, claims.jti, claims.sub);
@@ -90,7 +90,9 @@ int32_t authenticate(void* user_data, lk_request* req, lk_response* res) {
   if (rule && rule->mfa && !has_second_factor(claims.amr)) {
     return refuse(exchange, 403, "mfa_required", "this route needs a second factor: step up first");
   }
-  exchange.set_caller(Caller{claims.sub, claims.sid, claims.roles, verified.claims_json});
+  // Moved, not copied: the host takes its own copy (the ABI's rule), which is the only one needed.
+  exchange.set_caller(Caller{std::move(claims.sub), std::move(claims.sid), std::move(claims.roles),
+                             std::move(verified.claims_json)});
   return LK_FILTER_CONTINUE;
 }
 

@@ -9,6 +9,8 @@
 #include "store/session_store.h"
 #include "store/user_store.h"
 
+#include <optional>
+
 namespace latchkey::session {
 namespace {
 
@@ -16,14 +18,18 @@ constexpr size_t kMaxEntries = 100000;  // per map; past it, stale entries are d
 
 }  // namespace
 
+const RevocationCache::Entry* RevocationCache::fresh_locked(const Map& map, std::string_view key,
+                                                            Clock::time_point now) const {
+  const auto it = map.find(key);
+  return it != map.end() && now - it->second.fetched < ttl_ ? &it->second : nullptr;
+}
+
 template <class Fetch>
-bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch,
-                             bool& fetched) {
+bool RevocationCache::cached(Map& map, std::string_view key, Fetch&& fetch, bool& fetched) {
   const auto now = Clock::now();
   {
     std::lock_guard lock(mutex_);
-    const auto it = map.find(std::string(key));
-    if (it != map.end() && now - it->second.fetched < ttl_) return it->second.allowed;
+    if (const Entry* entry = fresh_locked(map, key, now)) return entry->allowed;
   }
   fetched = true;
   const bool allowed = fetch();
@@ -33,11 +39,24 @@ bool RevocationCache::cached(std::unordered_map<std::string, Entry>& map, std::s
     std::erase_if(map, [&](const auto& item) { return now - item.second.fetched >= ttl_; });
     if (map.size() >= kMaxEntries) map.clear();
   }
-  map[std::string(key)] = Entry{allowed, now};
+  map.insert_or_assign(std::string(key), Entry{allowed, now});
   return allowed;
 }
 
 bool RevocationCache::allows(std::string_view session_id, std::string_view jti, std::string_view user_id) {
+  std::optional<bool> all_cached;  // the usual case: one lock, one clock read
+  {
+    const auto now = Clock::now();
+    std::lock_guard lock(mutex_);
+    const Entry* session = fresh_locked(sessions_, session_id, now);
+    const Entry* token = fresh_locked(tokens_, jti, now);
+    const Entry* user = fresh_locked(users_, user_id, now);
+    if (session && token && user) all_cached = session->allowed && token->allowed && user->allowed;
+  }
+  if (all_cached) {
+    if (observe_) observe_(true);
+    return *all_cached;
+  }
   bool fetched = false;  // a miss when any of the three answers came from the database
   const bool allowed =
       cached(sessions_, session_id, [&] { return !store::SessionStore(db_).is_revoked(session_id); }, fetched) &&
@@ -52,12 +71,12 @@ bool RevocationCache::allows(std::string_view session_id, std::string_view jti, 
 
 void RevocationCache::forget_session(std::string_view session_id) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(std::string(session_id));
+  if (const auto it = sessions_.find(session_id); it != sessions_.end()) sessions_.erase(it);
 }
 
 void RevocationCache::forget_user(std::string_view user_id) {
   std::lock_guard lock(mutex_);
-  users_.erase(std::string(user_id));
+  if (const auto it = users_.find(user_id); it != users_.end()) users_.erase(it);
 }
 
 void RevocationCache::sweep_locked(Clock::time_point now) {

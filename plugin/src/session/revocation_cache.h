@@ -38,8 +38,17 @@ class RevocationCache {
     bool allowed = false;
     Clock::time_point fetched;
   };
+  // Looked up by string_view: a request's check builds no std::string.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+
   template <class Fetch>
-  bool cached(std::unordered_map<std::string, Entry>& map, std::string_view key, Fetch&& fetch, bool& fetched);
+  bool cached(Map& map, std::string_view key, Fetch&& fetch, bool& fetched);
+  // The answer for key when it is younger than the TTL; mutex_ held.
+  const Entry* fresh_locked(const Map& map, std::string_view key, Clock::time_point now) const;
   // Drops the answers older than the TTL from all three maps, at most once per TTL; mutex_ held.
   void sweep_locked(Clock::time_point now);
 
@@ -47,9 +56,9 @@ class RevocationCache {
   const std::chrono::milliseconds ttl_;
   const std::function<void(bool hit)> observe_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Entry> sessions_;
-  std::unordered_map<std::string, Entry> tokens_;
-  std::unordered_map<std::string, Entry> users_;
+  Map sessions_;
+  Map tokens_;
+  Map users_;
   Clock::time_point last_sweep_{};
 };
 
