@@ -4,6 +4,7 @@
 
 #include "log_buffer.h"
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -43,6 +44,12 @@ std::string format_line(LogLevel level, std::string_view source, std::string_vie
   return line;
 }
 
+void append_number(std::string& text, long long number) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  text.append(digits, end);
+}
+
 }  // namespace
 
 void log_line(LogLevel level, std::string_view source, std::string_view message) {
@@ -52,15 +59,18 @@ void log_line(LogLevel level, std::string_view source, std::string_view message)
 void access_log(const HttpRequest& request, uint32_t status, std::chrono::steady_clock::time_point started) {
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-  char timing[64];
-  std::snprintf(timing, sizeof timing, " %u %lld.%lldms ", static_cast<unsigned>(status),
-                static_cast<long long>(micros / 1000), static_cast<long long>(micros % 1000 / 100));
   std::string message;
-  message.reserve(request.method.size() + request.path.size() + request.remote_address.size() + 32);
+  message.reserve(request.method.size() + request.path.size() + request.remote_address.size() + 48);
   message += request.method;
   message += ' ';
   message += request.path;
-  message += timing;
+  message += ' ';
+  append_number(message, status);
+  message += ' ';
+  append_number(message, micros / 1000);
+  message += '.';
+  append_number(message, micros % 1000 / 100);
+  message += "ms ";
   message += request.remote_address;
   buffer().append(format_line(LogLevel::info, "access", message));
 }
