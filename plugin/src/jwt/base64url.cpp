@@ -83,4 +83,13 @@ std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text)
   return bytes;
 }
 
+std::optional<std::string> base64url_decode_text(std::string_view text) {
+  std::string decoded(base64url_decode_room(text.size()), '\0');
+  const auto size = base64url_decode_into(
+      text, std::span(reinterpret_cast<std::uint8_t*>(decoded.data()), decoded.size()));
+  if (!size) return std::nullopt;
+  decoded.resize(*size);
+  return decoded;
+}
+
 }  // namespace latchkey::jwt

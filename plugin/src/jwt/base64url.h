@@ -27,4 +27,7 @@ constexpr std::size_t base64url_decode_room(std::size_t encoded_size) { return (
 // without allocating: the number of bytes decoded, or nullopt where base64url_decode gives it.
 std::optional<std::size_t> base64url_decode_into(std::string_view text, std::span<std::uint8_t> out);
 
+// The decoded bytes as a string (a JWS payload is JSON text), with one allocation.
+std::optional<std::string> base64url_decode_text(std::string_view text);
+
 }  // namespace latchkey::jwt

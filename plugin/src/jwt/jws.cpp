@@ -158,20 +158,17 @@ VerifiedJws verify_jws(std::string_view token, const KeySet& keys, const JwsLimi
     return result;
   }
   // Only a verified payload is decoded at all.
-  std::string payload(base64url_decode_room(jws.payload_segment.size()), '\0');
-  const auto size = base64url_decode_into(
-      jws.payload_segment, std::span(reinterpret_cast<std::uint8_t*>(payload.data()), payload.size()));
-  if (!size) {
+  std::optional<std::string> payload = base64url_decode_text(jws.payload_segment);
+  if (!payload) {
     result.error = JwsError::bad_base64;
     return result;
   }
-  payload.resize(*size);
-  if (!parse_json_object_into(payload, limits.max_json_depth, result.payload)) {
+  if (!parse_json_object_into(*payload, limits.max_json_depth, result.payload)) {
     result.payload.SetNull();
     result.error = JwsError::bad_json;
     return result;
   }
-  result.payload_json = std::move(payload);
+  result.payload_json = std::move(*payload);
   return result;
 }
 
@@ -221,15 +218,12 @@ VerifiedJwsPayload verify_jws_payload(std::string_view token, const KeySet& keys
   if (remembered == nullptr) remember_header(segments.header, limits.max_json_depth, parsed);
 
   // Only a verified payload is decoded at all.
-  std::string payload(base64url_decode_room(segments.payload.size()), '\0');
-  const auto size = base64url_decode_into(
-      segments.payload, std::span(reinterpret_cast<std::uint8_t*>(payload.data()), payload.size()));
-  if (!size) {
+  std::optional<std::string> payload = base64url_decode_text(segments.payload);
+  if (!payload) {
     result.error = JwsError::bad_base64;
     return result;
   }
-  payload.resize(*size);
-  result.payload_json = std::move(payload);
+  result.payload_json = std::move(*payload);
   return result;
 }
 
