@@ -24,6 +24,15 @@ constexpr std::array<std::int8_t, 256> kSextet = [] {
 
 int sextet(char c) { return kSextet[static_cast<unsigned char>(c)]; }
 
+// The standard-alphabet character of each base64url character, 0 for any other byte.
+constexpr std::array<char, 256> kToStandard = [] {
+  std::array<char, 256> table{};
+  for (std::size_t c = 0; c < 256; ++c) {
+    if (kSextet[c] >= 0) table[c] = kStandardAlphabet[static_cast<std::size_t>(kSextet[c])];
+  }
+  return table;
+}();
+
 // Botan reads the standard alphabet: the text is translated through this stack buffer, a chunk at
 // a time (a multiple of 4 characters, so only the last chunk can end in a partial group).
 constexpr std::size_t kChunkChars = 512;
@@ -58,11 +67,12 @@ std::optional<std::size_t> base64url_decode_into(std::string_view text, std::spa
   std::size_t written = 0;
   for (std::size_t start = 0; start < text.size(); start += kChunkChars) {
     const std::size_t count = std::min(kChunkChars, text.size() - start);
+    bool outside_alphabet = false;  // checked once per chunk: no branch per character
     for (std::size_t i = 0; i < count; ++i) {
-      const int value = sextet(text[start + i]);
-      if (value < 0) return std::nullopt;
-      standard[i] = kStandardAlphabet[static_cast<std::size_t>(value)];
+      standard[i] = kToStandard[static_cast<unsigned char>(text[start + i])];
+      outside_alphabet |= standard[i] == 0;
     }
+    if (outside_alphabet) return std::nullopt;
     const bool last = start + count == text.size();
     std::size_t consumed = 0;
     try {
