@@ -25,6 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                               std::chrono::sys_seconds(std::chrono::seconds(1700000000)), {}};
   const jwt::VerifiedAccessToken access = jwt::verify_access_token(token, keys, check);
   if (access.error == jwt::AccessTokenError::none && jws.error != jwt::JwsError::none) std::abort();
+  // The access-token path checks the JWS its own way (no documents, remembered header segments):
+  // it must give verify_jws's answer, also the second time, when the header may be remembered.
+  if (access.jws_error != jws.error) std::abort();
+  const jwt::VerifiedAccessToken again = jwt::verify_access_token(token, keys, check);
+  if (again.error != access.error || again.jws_error != access.jws_error || again.claims_json != access.claims_json) {
+    std::abort();
+  }
 
   google::IdTokenCheck google_check{"client.apps.googleusercontent.com", std::chrono::seconds(30),
                                     std::chrono::sys_seconds(std::chrono::seconds(1700000000)), {}};

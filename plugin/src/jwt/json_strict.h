@@ -15,4 +15,8 @@ namespace latchkey::jwt {
 // UTF-8 or a NUL byte. Memory and stack stay bounded for any input.
 std::optional<rapidjson::Document> parse_json_object(std::string_view text, std::size_t max_depth);
 
+// The same into a document the caller made (e.g. with its allocator over a stack buffer): true
+// when `text` is accepted; on false the document's content means nothing.
+bool parse_json_object_into(std::string_view text, std::size_t max_depth, rapidjson::Document& document);
+
 }  // namespace latchkey::jwt

@@ -2,11 +2,14 @@
 #include "jwt/jws.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "jwt/base64url.h"
+#include "jwt/header_memo.h"
 #include "jwt/json_strict.h"
 
 namespace latchkey::jwt {
@@ -23,8 +26,8 @@ std::optional<std::string_view> string_member(const rapidjson::Value& object, co
   return std::string_view(it->value.GetString(), it->value.GetStringLength());
 }
 
-// Checks the header alone; on success sets `key` to the key the token must verify with.
-JwsError check_header(const rapidjson::Value& header, const KeySet& keys, const Key*& key) {
+// The checks of the header alone, which depend on no key.
+JwsError read_header(const rapidjson::Value& header, HeaderFacts& facts) {
   const auto alg_name = string_member(header, "alg");
   if (!alg_name) return JwsError::bad_header;
   const auto alg = parse_jws_algorithm(*alg_name);
@@ -35,45 +38,106 @@ JwsError check_header(const rapidjson::Value& header, const KeySet& keys, const 
   if (header.HasMember("typ") && !header["typ"].IsString()) return JwsError::bad_header;
   const auto kid = string_member(header, "kid");
   if (!kid || kid->empty()) return JwsError::bad_header;
-  key = keys.find(*kid);
-  if (key == nullptr) return JwsError::unknown_key;
-  if (key->algorithm() != *alg) return JwsError::bad_algorithm;  // one algorithm per key
+  facts.algorithm = *alg;
+  facts.kid.assign(*kid);
+  if (const auto typ = string_member(header, "typ")) facts.typ.emplace(*typ);
   return JwsError::none;
 }
 
-std::string_view as_text(const std::vector<std::uint8_t>& bytes) {
+// On success sets `key` to the key the token must verify with: found by kid in `keys` only, and
+// of the header's algorithm (one algorithm per key).
+JwsError find_key(const HeaderFacts& facts, const KeySet& keys, const Key*& key) {
+  key = keys.find(facts.kid);
+  if (key == nullptr) return JwsError::unknown_key;
+  if (key->algorithm() != facts.algorithm) return JwsError::bad_algorithm;
+  return JwsError::none;
+}
+
+JwsError check_header(const rapidjson::Value& header, const KeySet& keys, const Key*& key) {
+  HeaderFacts facts;
+  const JwsError error = read_header(header, facts);
+  return error != JwsError::none ? error : find_key(facts, keys, key);
+}
+
+std::string_view as_text(std::span<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
+
+// The three segments, after the size cap and the segment count.
+struct Segments {
+  JwsError error = JwsError::none;
+  std::string_view header, payload, signature;
+  std::string_view signing_input;  // "header.payload", what the signature covers
+};
+
+Segments split_compact(std::string_view token, const JwsLimits& limits) {
+  Segments segments;
+  if (token.size() > limits.max_token_bytes) {
+    segments.error = JwsError::too_large;
+    return segments;
+  }
+  if (std::count(token.begin(), token.end(), '.') != 2) {
+    segments.error = JwsError::not_compact;
+    return segments;
+  }
+  const std::size_t first_dot = token.find('.');
+  const std::size_t second_dot = token.find('.', first_dot + 1);
+  segments.header = token.substr(0, first_dot);
+  segments.payload = token.substr(first_dot + 1, second_dot - first_dot - 1);
+  segments.signature = token.substr(second_dot + 1);
+  segments.signing_input = token.substr(0, second_dot);
+  return segments;
+}
+
+// A decoded signature: on the stack when it is no longer than the longest signature a key takes
+// (RS256 with an 8192-bit modulus), on the heap otherwise (then it verifies with no key).
+class DecodedSignature {
+ public:
+  bool decode(std::string_view segment) {
+    if (segment.size() <= kMaxInlineChars) {
+      const auto size = base64url_decode_into(segment, inline_);
+      if (!size) return false;
+      bytes_ = std::span<const std::uint8_t>(inline_.data(), *size);
+      return true;
+    }
+    auto decoded = base64url_decode(segment);
+    if (!decoded) return false;
+    heap_ = std::move(*decoded);
+    bytes_ = heap_;
+    return true;
+  }
+  std::span<const std::uint8_t> bytes() const { return bytes_; }
+
+ private:
+  static constexpr std::size_t kMaxInlineChars = (Key::kMaxRsaModulusBits / 8 * 4 + 2) / 3;
+  std::array<std::uint8_t, base64url_decode_room(kMaxInlineChars)> inline_;
+  std::vector<std::uint8_t> heap_;
+  std::span<const std::uint8_t> bytes_;
+};
 
 }  // namespace
 
 CompactJws parse_compact(std::string_view token, const JwsLimits& limits) {
   CompactJws jws;
-  if (token.size() > limits.max_token_bytes) {
-    jws.error = JwsError::too_large;
+  const Segments segments = split_compact(token, limits);
+  if (segments.error != JwsError::none) {
+    jws.error = segments.error;
     return jws;
   }
-  if (std::count(token.begin(), token.end(), '.') != 2) {
-    jws.error = JwsError::not_compact;
-    return jws;
-  }
-  const std::size_t first_dot = token.find('.');
-  const std::size_t second_dot = token.find('.', first_dot + 1);
-  const auto header_bytes = base64url_decode(token.substr(0, first_dot));
-  const auto signature = base64url_decode(token.substr(second_dot + 1));
+  const auto header_bytes = base64url_decode(segments.header);
+  auto signature = base64url_decode(segments.signature);
   if (!header_bytes || !signature) {
     jws.error = JwsError::bad_base64;
     return jws;
   }
-  auto header = parse_json_object(as_text(*header_bytes), limits.max_json_depth);
-  if (!header) {
+  if (!parse_json_object_into(as_text(*header_bytes), limits.max_json_depth, jws.header)) {
+    jws.header.SetNull();
     jws.error = JwsError::bad_json;
     return jws;
   }
-  jws.signing_input = token.substr(0, second_dot);
-  jws.payload_segment = token.substr(first_dot + 1, second_dot - first_dot - 1);
-  jws.header = std::move(*header);
-  jws.signature = *signature;
+  jws.signing_input = segments.signing_input;
+  jws.payload_segment = segments.payload;
+  jws.signature = std::move(*signature);
   return jws;
 }
 
@@ -94,18 +158,72 @@ VerifiedJws verify_jws(std::string_view token, const KeySet& keys, const JwsLimi
     return result;
   }
   // Only a verified payload is decoded at all.
-  const auto payload_bytes = base64url_decode(jws.payload_segment);
-  if (!payload_bytes) {
+  std::optional<std::string> payload = base64url_decode_text(jws.payload_segment);
+  if (!payload) {
     result.error = JwsError::bad_base64;
     return result;
   }
-  auto payload = parse_json_object(as_text(*payload_bytes), limits.max_json_depth);
-  if (!payload) {
+  if (!parse_json_object_into(*payload, limits.max_json_depth, result.payload)) {
+    result.payload.SetNull();
     result.error = JwsError::bad_json;
     return result;
   }
-  result.payload = std::move(*payload);
-  result.payload_json.assign(as_text(*payload_bytes));
+  result.payload_json = std::move(*payload);
+  return result;
+}
+
+VerifiedJwsPayload verify_jws_payload(std::string_view token, const KeySet& keys, const JwsLimits& limits) {
+  VerifiedJwsPayload result;
+  const Segments segments = split_compact(token, limits);
+  if (segments.error != JwsError::none) {
+    result.error = segments.error;
+    return result;
+  }
+  // The same order of checks as parse_compact and verify_jws: both segments' base64url, then the
+  // header's JSON and rules, then the key.
+  const HeaderFacts* remembered = remembered_header(segments.header, limits.max_json_depth);
+  std::optional<std::vector<std::uint8_t>> header_bytes;
+  if (remembered == nullptr) {
+    header_bytes = base64url_decode(segments.header);
+    if (!header_bytes) {
+      result.error = JwsError::bad_base64;
+      return result;
+    }
+  }
+  DecodedSignature signature;
+  if (!signature.decode(segments.signature)) {
+    result.error = JwsError::bad_base64;
+    return result;
+  }
+  HeaderFacts parsed;
+  if (remembered == nullptr) {
+    const auto header = parse_json_object(as_text(*header_bytes), limits.max_json_depth);
+    if (!header) {
+      result.error = JwsError::bad_json;
+      return result;
+    }
+    result.error = read_header(*header, parsed);
+    if (result.error != JwsError::none) return result;
+  }
+  const HeaderFacts& facts = remembered != nullptr ? *remembered : parsed;
+  result.typ = facts.typ;
+  const Key* key = nullptr;
+  result.error = find_key(facts, keys, key);
+  if (result.error != JwsError::none) return result;
+
+  if (!key->verify(segments.signing_input, signature.bytes())) {
+    result.error = JwsError::bad_signature;
+    return result;
+  }
+  if (remembered == nullptr) remember_header(segments.header, limits.max_json_depth, parsed);
+
+  // Only a verified payload is decoded at all.
+  std::optional<std::string> payload = base64url_decode_text(segments.payload);
+  if (!payload) {
+    result.error = JwsError::bad_base64;
+    return result;
+  }
+  result.payload_json = std::move(*payload);
   return result;
 }
 

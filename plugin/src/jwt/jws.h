@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,19 @@ struct VerifiedJws {
 // Parses strictly, checks the header rules above, looks `kid` up in `keys` only, requires `alg`
 // to equal that key's algorithm, verifies the signature, and only then decodes the payload.
 VerifiedJws verify_jws(std::string_view token, const KeySet& keys, const JwsLimits& limits = {});
+
+// verify_jws for a caller that reads only `typ` from the header and parses the payload itself
+// (access tokens, on every request): the same checks in the same order with the same errors up to
+// the payload's base64url, without building documents. The payload is decoded, not parsed: a
+// payload that is not a JSON object is the caller's bad_json. A header segment already seen in a
+// token that verified is not decoded again (jwt/header_memo.h).
+struct VerifiedJwsPayload {
+  JwsError error = JwsError::none;
+  std::optional<std::string> typ;  // the header's typ when it has one; set once the header checked
+  std::string payload_json;        // the payload's exact bytes, set only when the signature verified
+};
+
+VerifiedJwsPayload verify_jws_payload(std::string_view token, const KeySet& keys, const JwsLimits& limits = {});
 
 // A compact JWS with header {"alg", "typ" (omitted when empty), "kid"} over `payload_json`.
 std::string sign_jws(const Key& key, std::string_view payload_json, std::string_view typ = {});

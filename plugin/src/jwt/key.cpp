@@ -2,6 +2,7 @@
 // Botan padding and signature size.
 #include "jwt/key.h"
 
+#include <array>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -98,12 +99,16 @@ class HmacPool {
  public:
   explicit HmacPool(const Botan::secure_vector<std::uint8_t>& secret) : secret_(secret) {}
 
-  Botan::secure_vector<std::uint8_t> mac(std::string_view message) {
+  static constexpr std::size_t kTagBytes = 32;
+  using Tag = std::array<std::uint8_t, kTagBytes>;
+
+  // Into the caller's array rather than a secure_vector: no allocation (Botan's locked pool, a
+  // mutex) on every request. The caller scrubs it.
+  void mac(std::string_view message, Tag& tag) {
     std::unique_ptr<Botan::MessageAuthenticationCode> hmac = take();
     hmac->update(bytes_of(message), message.size());
-    Botan::secure_vector<std::uint8_t> tag = hmac->final();
+    hmac->final(tag.data());
     give_back(std::move(hmac));
-    return tag;
   }
 
  private:
@@ -259,8 +264,11 @@ bool Key::can_sign() const { return algorithm_ == Algorithm::HS256 || private_ke
 
 std::vector<std::uint8_t> Key::sign(std::string_view signing_input) const {
   if (algorithm_ == Algorithm::HS256) {
-    const auto tag = hmacs_->mac(signing_input);
-    return {tag.begin(), tag.end()};
+    HmacPool::Tag tag;
+    hmacs_->mac(signing_input, tag);
+    std::vector<std::uint8_t> signature(tag.begin(), tag.end());
+    Botan::secure_scrub_memory(tag.data(), tag.size());
+    return signature;
   }
   if (!private_key_) throw std::logic_error("jwt key '" + kid_ + "' is verify-only");
   Botan::PK_Signer signer(*private_key_, Botan::system_rng(), botan_padding(algorithm_),
@@ -272,9 +280,12 @@ bool Key::verify(std::string_view signing_input, std::span<const std::uint8_t> s
   if (signature.size() != signature_size(algorithm_, public_key_.get())) return false;
   try {
     if (algorithm_ == Algorithm::HS256) {
-      const auto tag = hmacs_->mac(signing_input);
-      return tag.size() == signature.size() &&
-             Botan::constant_time_compare(tag.data(), signature.data(), tag.size());
+      HmacPool::Tag tag;
+      hmacs_->mac(signing_input, tag);
+      const bool same = tag.size() == signature.size() &&
+                        Botan::constant_time_compare(tag.data(), signature.data(), tag.size());
+      Botan::secure_scrub_memory(tag.data(), tag.size());
+      return same;
     }
     Botan::PK_Verifier verifier(*public_key_, botan_padding(algorithm_), Botan::IEEE_1363);
     return verifier.verify_message(bytes_of(signing_input), signing_input.size(),

@@ -43,9 +43,9 @@ std::optional<VerifiedAccessToken> VerifiedTokenCache::find(const Digest& digest
   // decoded when it verified (the digest says these are the same bytes).
   const auto first_dot = token.find('.'), last_dot = token.rfind('.');
   if (first_dot == std::string_view::npos || last_dot == first_dot) return std::nullopt;
-  const auto payload = base64url_decode(token.substr(first_dot + 1, last_dot - first_dot - 1));
+  auto payload = base64url_decode_text(token.substr(first_dot + 1, last_dot - first_dot - 1));
   if (!payload) return std::nullopt;
-  hit->claims_json.assign(payload->begin(), payload->end());
+  hit->claims_json = std::move(*payload);
   if (now.time_since_epoch().count() > hit->claims.exp + leeway.count()) {
     hit->error = AccessTokenError::expired;
   }

@@ -68,5 +68,42 @@ TEST(JwtBase64Url, RefusesImpossibleLengthAndOtherCharacters) {
   EXPECT_FALSE(base64url_decode("Zm9\xC3\xA9"));
 }
 
+// base64url_decode_into translates a chunk of 512 characters at a time: lengths around and
+// across chunk boundaries decode to the same bytes.
+TEST(JwtBase64Url, DecodesIntoABufferAcrossChunkBoundaries) {
+  std::vector<std::uint8_t> data;
+  for (std::size_t n = 0; n < 1600; ++n) {
+    const std::string text = base64url_encode(data);
+    std::vector<std::uint8_t> out(base64url_decode_room(text.size()));
+    const auto size = base64url_decode_into(text, out);
+    ASSERT_TRUE(size) << n;
+    out.resize(*size);
+    EXPECT_EQ(out, data) << n;
+    data.push_back(static_cast<std::uint8_t>(n * 131 + 7));
+  }
+}
+
+TEST(JwtBase64Url, DecodesToTextWithTheSameRules) {
+  EXPECT_EQ(base64url_decode_text("Zm9v"), "foo");
+  EXPECT_EQ(base64url_decode_text("Zm8"), "fo");
+  EXPECT_EQ(base64url_decode_text(""), "");
+  EXPECT_EQ(base64url_decode_text("AA"), std::string(1, '\0'));
+  for (const char* bad : {"Zm8=", "Zm9", "Z", "Zm+v", "Zm 9v"}) EXPECT_FALSE(base64url_decode_text(bad)) << bad;
+}
+
+TEST(JwtBase64Url, DecodeIntoRefusesAShortBufferAndBadTextInAnyChunk) {
+  std::vector<std::uint8_t> out(base64url_decode_room(4) - 1);
+  EXPECT_FALSE(base64url_decode_into("Zm9v", out));
+  std::string text = base64url_encode(std::vector<std::uint8_t>(900, 0x5a));  // 1200 characters
+  for (const std::size_t at : {std::size_t{0}, std::size_t{511}, std::size_t{512}, std::size_t{1100}}) {
+    std::string bad = text;
+    bad[at] = '=';
+    EXPECT_FALSE(base64url_decode(bad)) << at;
+    bad[at] = '+';
+    EXPECT_FALSE(base64url_decode(bad)) << at;
+  }
+  EXPECT_TRUE(base64url_decode(text));
+}
+
 }  // namespace
 }  // namespace latchkey::jwt

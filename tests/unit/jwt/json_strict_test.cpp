@@ -72,5 +72,32 @@ TEST(JwtJsonStrict, RefusesNonStandardNumbers) {
   EXPECT_FALSE(accepted(R"({"a":01})"));
 }
 
+// Objects of more than 16 members take another path to find duplicates (sorting the names).
+TEST(JwtJsonStrict, RefusesDuplicatesInLargeObjects) {
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i) many += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_TRUE(accepted(many + "\"last\":0}"));
+  EXPECT_FALSE(accepted(many + "\"m17\":0}"));
+  EXPECT_FALSE(accepted(many + R"("m\u0031\u0037":0})"));  // "m17" spelled with escapes
+  EXPECT_FALSE(accepted("{\"x\":[1," + many + "\"m0\":1}]}"));
+  EXPECT_TRUE(accepted("{\"x\":[1," + many + "\"m\":1}],\"y\":" + many + "\"m\":1}}"));
+}
+
+TEST(JwtJsonStrict, NamesDifferingOnlyAfterANulAreDifferent) {
+  EXPECT_TRUE(accepted(R"({"a\u0000b":1,"a\u0000c":2})"));
+  EXPECT_FALSE(accepted(R"({"a\u0000b":1,"a\u0000b":2})"));
+  EXPECT_TRUE(accepted(R"({"a":1,"a\u0000":2})"));
+}
+
+TEST(JwtJsonStrict, ParsesIntoADocumentOnTheCallersAllocator) {
+  char buffer[1024];
+  rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof buffer);
+  rapidjson::Document document(&allocator);
+  ASSERT_TRUE(parse_json_object_into(R"({"sub":"alice","roles":["user"]})", 8, document));
+  EXPECT_STREQ(document["sub"].GetString(), "alice");
+  EXPECT_FALSE(parse_json_object_into(R"({"sub":"alice","sub":"bob"})", 8, document));
+  EXPECT_FALSE(parse_json_object_into(R"([1])", 8, document));
+}
+
 }  // namespace
 }  // namespace latchkey::jwt

@@ -16,7 +16,8 @@ constexpr std::string_view kPayload = R"({"sub":"alice1"})";  // 16 bytes: 22 ch
 
 class JwtForm : public ::testing::Test {
  protected:
-  JwsError verify(std::string_view token) const { return verify_jws(token, keys_).error; }
+  // verify_jws, and the access-token path agreeing with it (jwt_test_support.h).
+  JwsError verify(std::string_view token) const { return testing::verify_both_ways(token, keys_); }
 
   // header.payload segments exactly as given, with a valid signature over them: what a lenient
   // implementation sharing our secret could issue. Our verifier must still refuse bad forms.

@@ -16,7 +16,9 @@
 #include <botan/x509_key.h>
 #include <gtest/gtest.h>
 
+#include "jwt/access_token.h"
 #include "jwt/base64url.h"
+#include "jwt/jws.h"
 #include "jwt/key.h"
 #include "jwt/key_set.h"
 
@@ -81,6 +83,24 @@ inline std::string forge(std::string_view header_json, std::string_view payload_
   std::string token = base64url_encode(header_json) + "." + base64url_encode(payload_json);
   const std::string signature = key ? base64url_encode(key->sign(token)) : "";
   return token + "." + signature;
+}
+
+// The JWS error verify_access_token reports for `token` (none once past the JWS layer). Its
+// path (verify_jws_payload: no documents, remembered headers) must agree with verify_jws on every
+// token; the form and attack tests check that through this, twice per token, the second time
+// with whatever header the first remembered.
+inline JwsError access_path_jws_error(std::string_view token, const KeySet& keys) {
+  AccessTokenCheck check;
+  check.now = std::chrono::sys_seconds(std::chrono::seconds(1'700'000'000));
+  return verify_access_token(token, keys, check).jws_error;
+}
+
+// verify_jws's error, after checking that the access-token path agrees (above).
+inline JwsError verify_both_ways(std::string_view token, const KeySet& keys) {
+  const JwsError error = verify_jws(token, keys).error;
+  EXPECT_EQ(access_path_jws_error(token, keys), error) << "access-token path, first time: " << token;
+  EXPECT_EQ(access_path_jws_error(token, keys), error) << "access-token path, again: " << token;
+  return error;
 }
 
 // The SubjectPublicKeyInfo PEM of a PKCS#8 private key PEM.
