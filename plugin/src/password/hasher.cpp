@@ -1,4 +1,4 @@
-// Argon2id hashing through Botan, behind a concurrency limit (see hasher.h).
+// Argon2id hashing (password/argon2.h), behind a concurrency limit (see hasher.h).
 #include "password/hasher.h"
 
 #include <algorithm>
@@ -6,23 +6,22 @@
 #include <stdexcept>
 #include <thread>
 
-#include <botan/argon2.h>
 #include <botan/system_rng.h>
 
+#include "password/argon2.h"
 #include "password/encoded_hash.h"
 
 namespace latchkey::password {
 
 namespace {
 
-constexpr std::uint8_t argon2id = 2;  // Botan's `y` for Argon2id
-constexpr std::size_t salt_bytes = 16;
+constexpr std::size_t salt_bytes = 16;  // what argon2id_generate writes
 constexpr std::size_t output_bytes = 32;
 
-std::string generate(std::string_view password, const Parameters& parameters) {
-  return Botan::argon2_generate_pwhash(password.data(), password.size(), Botan::system_rng(),
-                                       parameters.parallelism, parameters.memory_kib,
-                                       parameters.iterations, argon2id, salt_bytes, output_bytes);
+// libsodium starts before the dummy hash is made (a member initialiser).
+Parameters started(const Parameters& parameters) {
+  start_argon2();
+  return parameters;
 }
 
 // A password nobody knows, so that the dummy hash can never be matched.
@@ -48,19 +47,19 @@ unsigned checked_slots(unsigned max_concurrent) {
 unsigned default_max_concurrent() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 Hasher::Hasher(Parameters parameters, unsigned max_concurrent)
-    : parameters_(checked(parameters)),
+    : parameters_(started(checked(parameters))),
       limit_(checked_slots(max_concurrent)),
-      dummy_hash_(generate(random_password(), parameters_)) {}
+      dummy_hash_(argon2id_generate(random_password(), parameters_)) {}
 
 std::string Hasher::hash(std::string_view password) const {
   std::string encoded;
-  compute([&] { encoded = generate(password, parameters_); });
+  compute([&] { encoded = argon2id_generate(password, parameters_); });
   return encoded;
 }
 
 bool Hasher::verify(std::string_view password, std::string_view encoded) const {
-  // Parsed first so that Botan never sees parameters we would not accept (its parser throws on
-  // some malformed input and would allocate whatever memory a stored string asks for).
+  // Parsed first so that neither library sees parameters we would not accept (Botan's parser
+  // throws on some malformed input; both would allocate whatever memory a stored string asks for).
   if (!parse_encoded_hash(encoded)) return verify_dummy(password);
   return check(password, std::string(encoded));
 }
@@ -72,7 +71,7 @@ bool Hasher::verify_dummy(std::string_view password) const {
 
 bool Hasher::check(std::string_view password, const std::string& encoded) const {
   bool matches = false;
-  compute([&] { matches = Botan::argon2_check_pwhash(password.data(), password.size(), encoded); });
+  compute([&] { matches = argon2_check(password, encoded); });
   return matches;
 }
 

@@ -1,5 +1,5 @@
-// Argon2id password hashing and verification (Botan), bounded in concurrency, with a dummy
-// verification of equal cost for unknown accounts so that timing does not reveal which exist.
+// Argon2id password hashing and verification (password/argon2.h), bounded in concurrency, with a
+// dummy verification of equal cost for unknown accounts so that timing does not reveal which exist.
 #pragma once
 
 #include <atomic>

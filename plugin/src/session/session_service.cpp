@@ -15,17 +15,17 @@
 #include "store/totp_factor_store.h"
 #include "throttle/counted_attempt.h"
 
-#include <botan/auto_rng.h>
+#include <botan/system_rng.h>
 
 #include <algorithm>
 
 namespace latchkey::session {
 namespace {
 
-// 256 random bits, base64url: refresh tokens and mfaTokens.
+// 256 random bits, base64url: refresh tokens and mfaTokens. From the kernel's generator, as every
+// other secret here: a fresh AutoSeeded_RNG per token seeded an HMAC_DRBG for 32 bytes.
 std::string random_refresh_token() {
-  Botan::AutoSeeded_RNG rng;
-  const auto bytes = rng.random_vec(32);
+  const auto bytes = Botan::system_rng().random_vec(32);
   return jwt::base64url_encode(std::span<const uint8_t>(bytes.data(), bytes.size()));
 }
 
@@ -84,7 +84,7 @@ SignIn SessionService::sign_in(const store::User& user, std::vector<std::string>
   // what the user has: recovery codes come with TOTP.
   const UserMfa factors = user_mfa(user.id);
   if (!factors.totp && factors.passkeys == 0) {
-    return {start_session(user, event, std::move(amr), events), std::nullopt};
+    return {open_session(user, event, std::move(amr), events, factors), std::nullopt};
   }
   std::vector<std::string> methods;
   if (factors.totp) methods = {"totp", "recovery_code"};
@@ -128,6 +128,11 @@ IssuedTokens SessionService::start_session(const store::User& user, std::string_
 
 IssuedTokens SessionService::start_session(const store::User& user, std::string_view event,
                                            std::vector<std::string> amr, audit::Pending& events) {
+  return open_session(user, event, std::move(amr), events, std::nullopt);
+}
+
+IssuedTokens SessionService::open_session(const store::User& user, std::string_view event, std::vector<std::string> amr,
+                                          audit::Pending& events, std::optional<UserMfa> factors) {
   return db_.transaction([&] {
     const int64_t now = now_seconds();
     const audit::Client& client = audit::current_client();
@@ -135,7 +140,7 @@ IssuedTokens SessionService::start_session(const store::User& user, std::string_
         user.id, now, now + config_.tokens.session_max_seconds,
         store::SessionLogin{client.address, client.user_agent, amr, now});
     IssuedTokens tokens{user, session.id, sign_access(user, session.id, std::move(amr), now), std::nullopt, 0};
-    tokens.mfa = user_mfa(user.id);
+    tokens.mfa = factors ? *factors : user_mfa(user.id);
     tokens.refresh_token = issue_refresh_token(session.id, std::nullopt, session.expires_at, tokens.refresh_expires_at);
     audit::write(audit_, events, event, user.id, session.id);
     return tokens;

@@ -137,6 +137,10 @@ class SessionService {
   int64_t now_seconds() const;
   jwt::IssuedAccessToken sign_access(const store::User& user, std::string_view session_id,
                                      std::vector<std::string> amr, int64_t auth_time) const;
+  // start_session's work; factors: the user's second factors when the caller has just read them
+  // (sign_in), so a login reads them once.
+  IssuedTokens open_session(const store::User& user, std::string_view event, std::vector<std::string> amr,
+                            audit::Pending& events, std::optional<UserMfa> factors);
   std::string issue_refresh_token(std::string_view session_id, std::optional<std::string> parent_hash,
                                   int64_t session_expires_at, int64_t& expires_at);
 
