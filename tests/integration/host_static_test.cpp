@@ -1,7 +1,10 @@
 // Through the real host: static files with their Content-Type, and no way out of the folder.
 #include "host_test_support.h"
+#include "support/raw_http.h"
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace latchkey::test {
 namespace {
@@ -28,6 +31,50 @@ class HostStatic : public HostTest {
     EXPECT_EQ(result.body.find(kOutside), std::string::npos) << path << " served the outside file";
   }
 };
+
+// 24 MiB: more than loopback's socket buffers hold, so a worker's direct send takes only part of
+// it and the reactor's write queue sends the rest as the client reads (http_server.cpp, respond).
+std::string big_file_bytes() {
+  std::string bytes(24 << 20, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + (i * 7 + i / 4093) % 26);
+  return bytes;
+}
+
+TEST_F(HostStatic, AResponseLargerThanTheSocketReachesASlowReaderWholeAndTheConnectionGoesOn) {
+  const std::string big = big_file_bytes();
+  host.write_file("web/big.bin", big);
+  RawConnection connection(host.port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.send("GET /big.bin HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the client reads nothing yet
+  const auto response = connection.read_response(std::chrono::seconds(60));
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("Content-Length"), std::to_string(big.size()));
+  ASSERT_EQ(response->body.size(), big.size());
+  EXPECT_TRUE(response->body == big) << "the body arrived out of order or changed";
+  // The same connection takes its next request once the rest was written.
+  ASSERT_TRUE(connection.send("GET /index.html HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n"));
+  const auto next = connection.read_response(std::chrono::seconds(10));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, "<!doctype html><title>index</title>");
+}
+
+TEST_F(HostStatic, ALargeResponseOnAClosingConnectionEndsAfterItsLastByte) {
+  const std::string big = big_file_bytes();
+  host.write_file("web/big.bin", big);
+  RawConnection connection(host.port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.send("GET /big.bin HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto response = connection.read_response(std::chrono::seconds(60));
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->header("Connection"), "close");
+  ASSERT_EQ(response->body.size(), big.size());
+  EXPECT_TRUE(response->body == big);
+  EXPECT_TRUE(connection.closed_by_peer(std::chrono::seconds(5)));
+}
 
 TEST_F(HostStatic, HtmlJsAndCssHaveTheirContentType) {
   HttpResult result = http.get(url("/index.html"));
