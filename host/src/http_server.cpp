@@ -20,6 +20,7 @@
 #include <cerrno>
 
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace latchkey::host {
@@ -72,12 +73,16 @@ constexpr size_t kMaxHeadBytes = 16384;
 
 // One connection's state, kept in Pistache's per-peer data. The reactor thread feeds the gate;
 // responses are written from workers; the mutex orders them. `disconnected` is set before Pistache
-// closes the socket, so no write or half-close ever reaches a descriptor number that a new
-// connection has taken.
+// closes the socket, and every write and half-close checks it under the mutex, so none reaches a
+// descriptor number that a new connection has taken. (Pistache's idle sweep is the exception: it
+// closes without telling the handler, after 60 s without an answer: see docs/HOST.md.)
 struct Connection {
   std::mutex mutex;
   ConnectionGate gate;
   bool disconnected = false;
+  // Writes handed to the reactor's queue and not finished: while any is, later responses queue
+  // behind it instead of going straight to the socket, so their bytes never interleave.
+  int queued_writes = 0;
   Connection(size_t max_head, size_t max_body) : gate(max_head, max_body) {}
 };
 
@@ -108,29 +113,37 @@ void respond(const ReplyTo& to, const HttpResponse& response) {
     keep_alive = connection.gate.response_starts();
   }
   std::string wire = wire_response(response, to.version, keep_alive);
-  size_t sent = 0;
+  std::optional<Async::Promise<ssize_t>> queued;
   {
     std::lock_guard lock(connection.mutex);
     if (connection.disconnected) return;
     peer->setIdle(true);  // Pistache's keep-alive timer counts from here, as its own send does
-    const ssize_t written = ::send(peer->fd(), wire.data(), wire.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      return response_written(connection, *peer);  // the client is gone; the reactor sees it hang up
+    size_t sent = 0;
+    if (connection.queued_writes == 0) {
+      const ssize_t written = ::send(peer->fd(), wire.data(), wire.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        return response_written(connection, *peer);  // the client is gone; the reactor sees it hang up
+      }
+      sent = written < 0 ? 0 : static_cast<size_t>(written);
+      if (sent == wire.size()) return response_written(connection, *peer);
     }
-    sent = written < 0 ? 0 : static_cast<size_t>(written);
-    if (sent == wire.size()) return response_written(connection, *peer);
+    // Queued under the mutex, after the check above: onDisconnection flushes the queue before
+    // Pistache closes the descriptor, so these bytes can only reach this connection. Through
+    // Peer::send, compiled inside libpistache: a promise made by Transport::asyncWrite, a template,
+    // in this library (hidden visibility) carries this library's type id, and Pistache's reactor,
+    // resolving it with its own, throws BadType and aborts the process.
+    const size_t rest = wire.size() - sent;
+    ++connection.queued_writes;
+    queued.emplace(peer->send(RawBuffer(sent == 0 ? std::move(wire) : wire.substr(sent), rest)));
   }
+  // Attached outside the mutex: a write the reactor already finished runs `finished` right here.
   std::weak_ptr<Tcp::Peer> weak = peer;
   auto finished = [connection = to.connection, weak] {
     std::lock_guard lock(connection->mutex);
+    --connection->queued_writes;
     if (auto open = weak.lock()) response_written(*connection, *open);
   };
-  // Through Peer::send, compiled inside libpistache: a promise made by Transport::asyncWrite, a
-  // template, in this library (hidden visibility) carries this library's type id, and Pistache's
-  // reactor, resolving it with its own, throws BadType and aborts the process.
-  const size_t rest = wire.size() - sent;
-  peer->send(RawBuffer(wire.substr(sent), rest))
-      .then([finished](ssize_t) { finished(); }, [finished](std::exception_ptr) { finished(); });
+  queued->then([finished](ssize_t) { finished(); }, [finished](std::exception_ptr) { finished(); });
 }
 
 class RequestHandler : public Http::Handler {
@@ -176,9 +189,15 @@ class RequestHandler : public Http::Handler {
   // Pistache calls this on the reactor thread before it closes the socket.
   void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
     auto connection = connection_of(*peer);
-    std::lock_guard lock(connection->mutex);
-    connection->disconnected = true;
-    connection->gate.close();
+    {
+      std::lock_guard lock(connection->mutex);
+      connection->disconnected = true;
+      connection->gate.close();
+    }
+    // Writes still in the reactor's queue name this descriptor by number only: hand them to the
+    // socket (or drop them) now, before Pistache closes it and a new connection may get the
+    // number. Outside the mutex: a write that finishes here runs `finished`, which takes it.
+    transport()->flush();
   }
 
  private:

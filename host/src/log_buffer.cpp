@@ -2,6 +2,9 @@
 // takes the waiting text whole and writes it outside that lock.
 #include "log_buffer.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 namespace latchkey::host {
 
 LogBuffer::LogBuffer(Sink sink, size_t capacity, std::chrono::milliseconds interval)
@@ -60,6 +63,11 @@ uint64_t LogBuffer::dropped() const {
 }
 
 void LogBuffer::run() {
+  // Created by whichever thread logs first: a signal meant for the process (SIGTERM, which the
+  // server and an embedding application wait for on their own threads) must never land here.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, interval_, [this] { return stopping_ || pending_.size() >= capacity_ / 4; });

@@ -52,6 +52,8 @@ export class PasskeyOracle {
       });
       if (verified && trackCounter) authenticator.counter = authenticationInfo.newCounter;
       if (!verified && hasShortEcdsaComponent(credential) && es256SignatureVerifies(credential, authenticator)) {
+        // The counter the oracle would have kept (authenticatorData bytes 33-36, big-endian).
+        if (trackCounter) authenticator.counter = Buffer.from(credential.response.authenticatorData, 'base64url').readUInt32BE(33);
         return { verified: true, note: 'signature checked with node:crypto (the oracle 9.0.3 ES256 defect)' };
       }
       return { verified };

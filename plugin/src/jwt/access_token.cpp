@@ -2,6 +2,7 @@
 #include "jwt/access_token.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 
 #include <botan/system_rng.h>
@@ -155,7 +156,7 @@ VerifiedAccessToken verify_access_token(std::string_view token, const KeySet& ke
   }
   // The claims document lives only in this call: its values go to a buffer on the stack (RapidJSON
   // takes more from the heap only for a payload far larger than ours) rather than a 64 KiB chunk.
-  char buffer[kClaimsBufferBytes];
+  alignas(std::max_align_t) char buffer[kClaimsBufferBytes];  // RapidJSON puts its chunk header and values here
   rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof buffer);
   rapidjson::Document payload(&allocator);
   if (!parse_json_object_into(jws.payload_json, check.limits.max_json_depth, payload)) {
