@@ -40,19 +40,26 @@ std::string big_file_bytes() {
   return bytes;
 }
 
-TEST_F(HostStatic, AResponseLargerThanTheSocketReachesASlowReaderWholeAndTheConnectionGoesOn) {
-  const std::string big = big_file_bytes();
-  host.write_file("web/big.bin", big);
-  RawConnection connection(host.port());
+// Asks for /big.bin with the given Connection header, reads nothing for 300 ms, then reads the
+// answer and checks its body arrived whole and in order.
+void expect_big_file_whole(RawConnection& connection, const std::string& big, const std::string& connection_header) {
   ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.send("GET /big.bin HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n"));
+  ASSERT_TRUE(connection.send("GET /big.bin HTTP/1.1\r\nHost: test\r\nConnection: " + connection_header + "\r\n\r\n"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the client reads nothing yet
   const auto response = connection.read_response(std::chrono::seconds(60));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("Connection"), connection_header);
   EXPECT_EQ(response->header("Content-Length"), std::to_string(big.size()));
   ASSERT_EQ(response->body.size(), big.size());
   EXPECT_TRUE(response->body == big) << "the body arrived out of order or changed";
+}
+
+TEST_F(HostStatic, AResponseLargerThanTheSocketReachesASlowReaderWholeAndTheConnectionGoesOn) {
+  const std::string big = big_file_bytes();
+  host.write_file("web/big.bin", big);
+  RawConnection connection(host.port());
+  ASSERT_NO_FATAL_FAILURE(expect_big_file_whole(connection, big, "keep-alive"));
   // The same connection takes its next request once the rest was written.
   ASSERT_TRUE(connection.send("GET /index.html HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n"));
   const auto next = connection.read_response(std::chrono::seconds(10));
@@ -65,14 +72,7 @@ TEST_F(HostStatic, ALargeResponseOnAClosingConnectionEndsAfterItsLastByte) {
   const std::string big = big_file_bytes();
   host.write_file("web/big.bin", big);
   RawConnection connection(host.port());
-  ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.send("GET /big.bin HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const auto response = connection.read_response(std::chrono::seconds(60));
-  ASSERT_TRUE(response.has_value());
-  EXPECT_EQ(response->header("Connection"), "close");
-  ASSERT_EQ(response->body.size(), big.size());
-  EXPECT_TRUE(response->body == big);
+  ASSERT_NO_FATAL_FAILURE(expect_big_file_whole(connection, big, "close"));
   EXPECT_TRUE(connection.closed_by_peer(std::chrono::seconds(5)));
 }
 
