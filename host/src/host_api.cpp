@@ -141,9 +141,10 @@ int32_t request_query(lk_request* req, lk_str name, lk_str* out) {
 
 int32_t request_header(lk_request* req, lk_str name, lk_str* out) {
   if (!req || !out || !valid(name)) return LK_ERR_INVALID_ARGUMENT;
-  std::string key = to_string(name);
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-  return found(find_in(req->http->headers, key), out);
+  const auto value = req->http->headers.find(std::string_view(name.ptr, name.len));  // a view: no copy
+  if (!value) return found(nullptr, out);
+  *out = lk_str{value->data(), value->size()};
+  return LK_OK;
 }
 
 int32_t request_cookie(lk_request* req, lk_str name, lk_str* out) {

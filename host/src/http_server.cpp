@@ -181,7 +181,7 @@ class RequestHandler : public Http::Handler {
     peer->setIdle(false);  // Pistache's idle sweep: a request is in progress
     ReplyTo reply{peer, parser->request.version(), std::move(connection)};
     auto request = std::make_shared<HttpRequest>(to_plain_request(
-        parser->request, peer->address().host(), state_->config.trusted_proxies, read.forwarded_headers));
+        parser->request, std::move(read.headers), peer->address().host(), state_->config.trusted_proxies));
     parser->reset();
     dispatch(std::move(request), std::move(reply));
   }

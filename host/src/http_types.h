@@ -1,6 +1,8 @@
 // Plain request and response values: what the pipeline works on, free of Pistache types.
 #pragma once
 
+#include "request_headers.h"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,7 +15,7 @@ struct HttpRequest {
   std::string method;
   std::string path;  // without the query string, as sent
   std::map<std::string, std::string> query;    // percent-decoded values
-  std::map<std::string, std::string> headers;  // lower-case names
+  RequestHeaders headers;
   std::map<std::string, std::string> cookies;
   std::string body;
   std::string remote_address;    // the client: the TCP peer, or who a trusted proxy forwarded for

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (result.kind == Kind::request) {
       // The peer is a trusted proxy, so the X-Forwarded-* headers are read as well.
       const latchkey::host::HttpRequest request =
-          latchkey::host::to_plain_request(parser.request, "127.0.0.1", kTrusted, result.forwarded_headers);
+          latchkey::host::to_plain_request(parser.request, result.headers, "127.0.0.1", kTrusted);
       if (request.body.size() > kMaxBody) std::abort();
       // The client address is always an address, never the header's text.
       if (request.remote_address != "127.0.0.1" && !latchkey::host::canonical_address(request.remote_address))

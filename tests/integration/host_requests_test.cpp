@@ -54,6 +54,17 @@ TEST_F(HostRequests, RepeatedHeaderShowsItsFirstValue) {
   EXPECT_EQ(string_member(parse_json(result.body), "probe"), "first");
 }
 
+TEST_F(HostRequests, HeaderValueReachesHandlerAsSentWithoutItsOuterWhitespace) {
+  start_host();
+  const std::string long_value(8000, 'v');
+  for (const std::string& sent : {std::string("\t a  \"b\";q=0.5 \t"), long_value}) {
+    const HttpResult result = http.get(url("/test/items/1"), {{"x-probe", sent}});
+    ASSERT_EQ(result.status, 200) << result.body;
+    const std::string expected = sent == long_value ? long_value : "a  \"b\";q=0.5";
+    EXPECT_EQ(string_member(parse_json(result.body), "probe"), expected);
+  }
+}
+
 TEST_F(HostRequests, ResponseCarriesEverySetCookie) {
   start_host();
   const HttpResult result = http.get(url("/test/cookies"));

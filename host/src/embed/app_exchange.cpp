@@ -14,7 +14,7 @@ host::HttpRequest plain_request_of(const Pistache::Http::Request& request,
 std::string local_origin_of(const host::HttpRequest& request) {
   if (!request.forwarded_origin.empty()) return request.forwarded_origin;
   const auto host = request.headers.find("host");
-  return host == request.headers.end() || host->second.empty() ? std::string() : "http://" + host->second;
+  return !host || host->empty() ? std::string() : "http://" + std::string(*host);
 }
 
 std::optional<host::HttpResponse> refuse_large_body(const host::HttpRequest& request, uint64_t max_body_bytes) {

@@ -33,14 +33,17 @@ ConnectionGate::Step ConnectionGate::on_bytes(std::string_view bytes) {
   HeadCheck check = check_request_head(std::string_view(head_).substr(0, head_length), max_body_bytes_);
   if (!check.ok()) return refuse(std::move(check));
   keep_alive_ = check.keep_alive;
-  forwarded_headers_ = std::move(check.forwarded_headers);
   body_left_ = check.content_length;
   phase_ = Phase::body;
-  std::string forwarded = head_.substr(0, head_length);
   const std::string after_head = head_.substr(head_length);
-  head_.clear();
-  return take_body(after_head, std::move(forwarded));
+  head_.resize(head_length);
+  headers_ = RequestHeaders(std::move(head_), std::move(check.fields));
+  for (const auto& [name, joined] : check.forwarded_headers) headers_.set(name, joined);
+  head_ = std::string();
+  return take_body(after_head, std::move(check.parser_head));
 }
+
+RequestHeaders ConnectionGate::take_headers() { return std::move(headers_); }
 
 ConnectionGate::Step ConnectionGate::take_body(std::string_view bytes, std::string forwarded) {
   const size_t taken = std::min(bytes.size(), body_left_);

@@ -1,13 +1,13 @@
 // Frames one connection's bytes into requests before Pistache's parser sees them: a request's head
-// is held until it is complete and has passed check_request_head, then the head and exactly
-// Content-Length bytes of body go through.
+// is held until it is complete and has passed check_request_head, then the part of the head the
+// parser needs (HeadCheck::parser_head) and exactly Content-Length bytes of body go through; the
+// head itself is kept for take_headers().
 // Nothing beyond the limits is ever buffered or reserved. Not thread-safe: the caller locks.
 #pragma once
 
 #include "front_door/request_head.h"
 
 #include <cstddef>
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -21,7 +21,7 @@ class ConnectionGate {
   struct Step {
     enum class Kind {
       wait,     // the head is not complete yet: nothing to parse
-      forward,  // hand `bytes` to the HTTP parser (a checked head and/or body bytes)
+      forward,  // hand `bytes` to the HTTP parser (a checked head's parser part and/or body bytes)
       refuse,   // answer `refusal` and close the connection: its framing can no longer be trusted
       ignore,   // the connection is closing: the bytes are dropped
     };
@@ -51,8 +51,9 @@ class ConnectionGate {
   // sent bytes beyond the request.
   bool keep_alive() const { return keep_alive_ && !pipelined_; }
 
-  // The current request's X-Forwarded-* headers, each name's lines joined (HeadCheck).
-  const std::map<std::string, std::string>& forwarded_headers() const { return forwarded_headers_; }
+  // The current request's header fields (its head, moved out: call once per request), with the
+  // X-Forwarded-* lines each joined into one value (HeadCheck).
+  RequestHeaders take_headers();
 
  private:
   enum class Phase { head, body, closed };
@@ -68,7 +69,7 @@ class ConnectionGate {
   bool keep_alive_ = true;
   bool pipelined_ = false;
   bool closing_ = false;  // the response being written says `Connection: close`
-  std::map<std::string, std::string> forwarded_headers_;
+  RequestHeaders headers_;
 };
 
 }  // namespace latchkey::host

@@ -9,34 +9,17 @@
 namespace latchkey::host {
 namespace {
 
-std::string lower(std::string_view name) {
-  std::string text(name);
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // names are ASCII (RFC 9110 tokens)
-  }
-  return text;
-}
-
-std::optional<std::string_view> header(const HttpRequest& request, const std::string& name) {
-  const auto found = request.headers.find(name);
-  if (found == request.headers.end()) return std::nullopt;
-  return std::string_view(found->second);
-}
-
 // Computed once here, so the throttles, logs, metrics.allow and the CSRF check agree.
 void identify_client(HttpRequest& plain, std::string_view peer, const std::vector<AddressRange>& trusted_proxies) {
-  plain.remote_address = client_address(peer, header(plain, "x-forwarded-for"), trusted_proxies);
+  plain.remote_address = client_address(peer, plain.headers.find("x-forwarded-for"), trusted_proxies);
   if (!in_any(trusted_proxies, peer)) return;
-  const auto proto = header(plain, "x-forwarded-proto");
-  const auto host = header(plain, "x-forwarded-host");
+  const auto proto = plain.headers.find("x-forwarded-proto");
+  const auto host = plain.headers.find("x-forwarded-host");
   if (proto && host) plain.forwarded_origin = forwarded_origin(*proto, *host).value_or("");
 }
 
-}  // namespace
-
-HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string_view peer,
-                             const std::vector<AddressRange>& trusted_proxies,
-                             const std::map<std::string, std::string>& forwarded_headers) {
+// Everything but the header fields.
+HttpRequest without_headers(const Pistache::Http::Request& request) {
   HttpRequest plain;
   plain.method = Pistache::Http::methodString(request.method());
   plain.path = request.resource();
@@ -44,18 +27,37 @@ HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string
   for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
     plain.query.emplace(it->first, percent_decode(it->second));
   }
-  for (const auto& [name, raw] : request.headers().rawList()) plain.headers.insert_or_assign(lower(name), raw.value());
-  // Pistache parsed the headers it knows into typed objects; only they can write their value back.
-  // One stream for all of them: constructing an ostringstream costs more than writing a value.
-  std::ostringstream value;
-  for (const auto& header : request.headers().list()) {
-    value.str({});
-    header->write(value);
-    plain.headers.insert_or_assign(lower(header->name()), value.str());
-  }
-  for (const auto& [name, joined] : forwarded_headers) plain.headers[name] = joined;
   for (const Pistache::Http::Cookie& cookie : request.cookies()) plain.cookies.emplace(cookie.name, cookie.value);
   plain.body = request.body();
+  return plain;
+}
+
+}  // namespace
+
+HttpRequest to_plain_request(const Pistache::Http::Request& request, RequestHeaders headers, std::string_view peer,
+                             const std::vector<AddressRange>& trusted_proxies) {
+  HttpRequest plain = without_headers(request);
+  plain.headers = std::move(headers);
+  identify_client(plain, peer, trusted_proxies);
+  return plain;
+}
+
+HttpRequest to_plain_request(const Pistache::Http::Request& request, std::string_view peer,
+                             const std::vector<AddressRange>& trusted_proxies) {
+  HttpRequest plain = without_headers(request);
+  const Pistache::Http::Header::Collection& fields = request.headers();
+  // Pistache keeps every line's raw text, and parses the names it knows into typed objects too;
+  // a typed one without a raw line (a header an application added itself) is written back.
+  for (const auto& [name, raw] : fields.rawList()) {
+    if (!plain.headers.find(name)) plain.headers.set(name, raw.value());
+  }
+  std::ostringstream value;
+  for (const auto& typed : fields.list()) {
+    if (plain.headers.find(typed->name())) continue;
+    value.str({});
+    typed->write(value);
+    plain.headers.set(typed->name(), value.str());
+  }
   identify_client(plain, peer, trusted_proxies);
   return plain;
 }

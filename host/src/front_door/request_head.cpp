@@ -64,8 +64,8 @@ bool all_digits(std::string_view text) {
   return true;
 }
 
-// host [":" port], host possibly an IPv6 literal in brackets. Only the port needs checking here:
-// Pistache throws on a port that is not a number.
+// host [":" port], host possibly an IPv6 literal in brackets. Only the port is checked: plugins
+// read Host as sent (RequestHeaders), and an origin built from it needs a numeric port.
 bool is_valid_host(std::string_view host) {
   if (host.empty()) return false;
   std::string_view rest = host;
@@ -110,7 +110,8 @@ HeadCheck refusal(uint32_t status, std::string code, std::string message) {
   return check;
 }
 
-HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
+HeadCheck check_request_head(const std::string_view whole_head, size_t max_body_bytes) {
+  std::string_view head = whole_head;
   // Lines end with CRLF; the head ends with an empty line.
   std::vector<std::string_view> lines;
   while (!head.empty()) {
@@ -142,6 +143,14 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
   }
 
   HeadCheck check;
+  const char* const start = whole_head.data();
+  const auto offset_of = [start](std::string_view part) { return static_cast<uint32_t>(part.data() - start); };
+  check.fields.reserve(lines.size() - 1);
+  check.parser_head.reserve(request_line.size() + 64);
+  check.parser_head.append(request_line).append(kCrlf);
+  const auto pass_to_parser = [&check](std::string_view name, std::string_view value) {
+    check.parser_head.append(name).append(": ").append(value).append(kCrlf);
+  };
   bool connection_close = false;
   bool connection_keep_alive = false;
   std::optional<std::string_view> content_length;
@@ -158,10 +167,13 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
     if (!is_token(name)) return malformed("a header name is not a token (no spaces before the colon)");
     if (!is_field_value(raw_value)) return malformed("a header value holds a control character or a bare CR/LF");
     const std::string_view value = trim(raw_value);
+    check.fields.push_back({offset_of(name), static_cast<uint32_t>(name.size()), offset_of(value),
+                            static_cast<uint32_t>(value.size())});
 
     if (equals_ignoring_case(name, "content-length")) {
       if (!all_digits(value)) return malformed("Content-Length must be a decimal number");
       if (content_length && *content_length != value) return malformed("Content-Length is given twice, differently");
+      if (!content_length) pass_to_parser(name, value);
       content_length = value;
     } else if (equals_ignoring_case(name, "transfer-encoding")) {
       transfer_encoding = true;
@@ -170,6 +182,7 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
       if (!is_valid_host(value)) return malformed("the Host header is not host[:port]");
     } else if (equals_ignoring_case(name, "cookie")) {
       if (!is_valid_cookie_header(value)) return malformed("a cookie in the Cookie header has no name=value");
+      pass_to_parser(name, value);
     } else if (is_forwarded_header(name)) {
       std::string lower_name(name);
       for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -188,6 +201,7 @@ HeadCheck check_request_head(std::string_view head, size_t max_body_bytes) {
     }
   }
   check.keep_alive = !connection_close && (http11 || connection_keep_alive);
+  check.parser_head.append(kCrlf);
 
   if (http11 && host_count != 1) return malformed("an HTTP/1.1 request needs exactly one Host header");
   if (host_count > 1) return malformed("the Host header is given twice");

@@ -8,6 +8,9 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "request_headers.h"
 
 namespace latchkey::host {
 
@@ -21,6 +24,12 @@ struct HeadCheck {
   // order (RFC 9110 §5.3). Pistache keeps only a name's first line, which for a proxy that adds
   // its own line (HAProxy) is the one the client wrote.
   std::map<std::string, std::string> forwarded_headers = {};
+  // Every header line's name and trimmed value, in order, as offsets into the head checked.
+  std::vector<HeaderField> fields = {};
+  // The part of the head Pistache's parser needs: the request line, the first Content-Length line
+  // and the Cookie lines. The other lines are the host's to read (RequestHeaders), and Pistache's
+  // byte-by-byte walk over long ones (a bearer token) cost more than the rest of a request.
+  std::string parser_head = {};
 
   bool ok() const { return status == 0; }
 };

@@ -19,7 +19,7 @@ ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParse
     if (!parser.feed(step.bytes.data(), step.bytes.size())) {
       failure = refusal(413, "body_too_large", "the request exceeds the size the server accepts");
     } else if (parser.parse() == Pistache::Http::Private::State::Done) {
-      ReadResult done{ReadResult::Kind::request, {}, gate.forwarded_headers()};
+      ReadResult done{ReadResult::Kind::request, {}, gate.take_headers()};
       gate.request_done();
       return done;
     } else {

@@ -19,7 +19,7 @@ struct ReadResult {
   };
   Kind kind = Kind::incomplete;
   HeadCheck refusal;
-  std::map<std::string, std::string> forwarded_headers = {};  // of a request: ConnectionGate::forwarded_headers
+  RequestHeaders headers = {};  // of a request: ConnectionGate::take_headers
 };
 
 ReadResult read_request_bytes(ConnectionGate& gate, Pistache::Http::RequestParser& parser, std::string_view bytes);

@@ -11,12 +11,14 @@ namespace {
 using Kind = ConnectionGate::Step::Kind;
 
 const std::string kRequest = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
+// What of it reaches Pistache's parser: the request line, Content-Length and the body.
+const std::string kParsed = "POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
 
 TEST(ConnectionGate, PassesAWholeRequestInOneRead) {
   ConnectionGate gate(16384, 100);
   const auto step = gate.on_bytes(kRequest);
   ASSERT_EQ(step.kind, Kind::forward);
-  EXPECT_EQ(step.bytes, kRequest);
+  EXPECT_EQ(step.bytes, kParsed);
   EXPECT_TRUE(gate.keep_alive());
 }
 
@@ -31,7 +33,8 @@ TEST(ConnectionGate, HoldsTheHeadUntilItIsCompleteWhateverTheSplit) {
       // Nothing reaches the parser before the whole head has arrived and passed the checks.
       if (i + split < kRequest.find("hello")) EXPECT_EQ(step.kind, Kind::wait) << "split " << split;
     }
-    EXPECT_EQ(forwarded, kRequest) << "split " << split;
+    EXPECT_EQ(forwarded, kParsed) << "split " << split;
+    EXPECT_EQ(gate.take_headers().find("host"), "a") << "split " << split;
   }
 }
 
@@ -71,21 +74,21 @@ TEST(ConnectionGate, ReadsTheNextRequestAfterTheFirst) {
   EXPECT_FALSE(gate.response_written());
   const auto second = gate.on_bytes(kRequest);
   ASSERT_EQ(second.kind, Kind::forward);
-  EXPECT_EQ(second.bytes, kRequest);
+  EXPECT_EQ(second.bytes, kParsed);
 }
 
 TEST(ConnectionGate, IgnoresEmptyLinesBeforeARequest) {
   ConnectionGate gate(16384, 100);
   const auto step = gate.on_bytes("\r\n\r\n" + kRequest);
   ASSERT_EQ(step.kind, Kind::forward);
-  EXPECT_EQ(step.bytes, kRequest);
+  EXPECT_EQ(step.bytes, kParsed);
 }
 
 TEST(ConnectionGate, PipelinedBytesAreDroppedAndTheConnectionCloses) {
   ConnectionGate gate(16384, 100);
   const auto step = gate.on_bytes(kRequest + kRequest);
   ASSERT_EQ(step.kind, Kind::forward);
-  EXPECT_EQ(step.bytes, kRequest);
+  EXPECT_EQ(step.bytes, kParsed);
   EXPECT_FALSE(gate.keep_alive());
   gate.request_done();
   EXPECT_FALSE(gate.response_starts()) << "the response says Connection: close";
@@ -112,7 +115,37 @@ TEST(ConnectionGate, LineFeedsInTheBodyAreTheBodys) {
   const std::string request = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\na\nb\nc";
   const auto step = gate.on_bytes(request);
   ASSERT_EQ(step.kind, Kind::forward);
-  EXPECT_EQ(step.bytes, request);
+  EXPECT_EQ(step.bytes, "POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\na\nb\nc");
+}
+
+TEST(ConnectionGate, OnlyTheLinesTheParserNeedsReachIt) {
+  ConnectionGate gate(16384, 100);
+  const std::string token(600, 't');
+  const auto step = gate.on_bytes("GET /x?a=1 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token +
+                                  "\r\nCookie: one=1\r\nContent-Length: 0\r\nContent-Length: 0\r\n"
+                                  "Cookie: two=2\r\nX-Forwarded-For: 10.0.0.1\r\nx-forwarded-for: 10.0.0.2\r\n\r\n");
+  ASSERT_EQ(step.kind, Kind::forward);
+  EXPECT_EQ(step.bytes, "GET /x?a=1 HTTP/1.1\r\nCookie: one=1\r\nContent-Length: 0\r\nCookie: two=2\r\n\r\n");
+  const RequestHeaders headers = gate.take_headers();
+  EXPECT_EQ(headers.find("AUTHORIZATION"), "Bearer " + token);
+  EXPECT_EQ(headers.find("cookie"), "one=1") << "a name sent twice answers its first line";
+  EXPECT_EQ(headers.find("x-forwarded-for"), "10.0.0.1, 10.0.0.2") << "these lines are joined";
+  EXPECT_EQ(headers.find("content-length"), "0");
+  EXPECT_FALSE(headers.find("x-missing"));
+}
+
+TEST(ConnectionGate, EachRequestHasItsOwnHeaders) {
+  ConnectionGate gate(16384, 100);
+  ASSERT_EQ(gate.on_bytes("GET / HTTP/1.1\r\nHost: first\r\nX-Only-First: 1\r\n\r\n").kind, Kind::forward);
+  EXPECT_EQ(gate.take_headers().find("x-only-first"), "1");
+  gate.request_done();
+  gate.response_starts();
+  gate.response_written();
+  ASSERT_EQ(gate.on_bytes("GET / HTTP/1.1\r\nHost: second\r\n\r\n").kind, Kind::forward);
+  const RequestHeaders second = gate.take_headers();
+  EXPECT_EQ(second.find("host"), "second");
+  EXPECT_FALSE(second.find("x-only-first"));
+  EXPECT_EQ(second.size(), 1u);
 }
 
 }  // namespace
