@@ -19,8 +19,8 @@ std::string base64url_encode(std::string_view text);
 // trailing bits of the last character zero (so each byte string has one encoding).
 std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text);
 
-// The room base64url_decode_into needs for `encoded_size` characters (Botan writes whole
-// 3-byte groups, so this can exceed what the text decodes to by up to two bytes).
+// The room base64url_decode_into asks for `encoded_size` characters: whole 3-byte groups, so up to
+// two bytes more than the text decodes to (a bound that needs no look at the text).
 constexpr std::size_t base64url_decode_room(std::size_t encoded_size) { return (encoded_size + 3) / 4 * 3; }
 
 // The same decoding into `out` (at least base64url_decode_room(text.size()) bytes, else nullopt),

@@ -7,6 +7,7 @@
 #include <botan/hash.h>
 
 #include <cstring>
+#include <memory>
 
 namespace latchkey::jwt {
 
@@ -17,7 +18,9 @@ std::size_t VerifiedTokenCache::DigestHash::operator()(const Digest& digest) con
 }
 
 VerifiedTokenCache::Digest VerifiedTokenCache::digest_of(std::string_view token) {
-  const auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
+  // One hash object per thread: creating one looks the name up and allocates, on every request.
+  // final() leaves it reset for the next token.
+  thread_local const std::unique_ptr<Botan::HashFunction> sha256 = Botan::HashFunction::create_or_throw("SHA-256");
   sha256->update(reinterpret_cast<const std::uint8_t*>(token.data()), token.size());
   Digest digest;
   sha256->final(digest.data());
