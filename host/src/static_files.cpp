@@ -31,6 +31,10 @@ std::string content_type_for(const fs::path& file) {
 
 HttpResponse not_found() { return json_error(404, "not_found", "no such file"); }
 
+// A file is read whole into memory and written from there; past this size the host refuses to.
+// (It is the response limit Pistache applied before the host wrote its own responses.)
+constexpr std::uintmax_t kMaxFileBytes = 64ull << 20;
+
 bool is_safe_relative(const std::string& relative) {
   if (relative.find('\0') != std::string::npos || relative.find('\\') != std::string::npos) return false;
   for (const auto& part : fs::path(relative)) {
@@ -65,6 +69,11 @@ std::optional<HttpResponse> serve_static(const std::vector<StaticMount>& mounts,
   const fs::path real = fs::canonical(file, error);
   if (error || !is_inside(real, fs::path(mount->folder)) || !fs::is_regular_file(real, error)) return not_found();
 
+  const std::uintmax_t size = fs::file_size(real, error);
+  if (error) return not_found();
+  if (size > kMaxFileBytes) {
+    return json_error(500, "file_too_large", "the file is larger than the host serves (64 MiB)");
+  }
   std::ifstream in(real, std::ios::binary);
   if (!in) return not_found();
   std::ostringstream content;

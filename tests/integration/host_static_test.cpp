@@ -97,6 +97,17 @@ TEST_F(HostStatic, FolderServesItsIndexHtml) {
   EXPECT_EQ(http.get(url("/sub/page.html")).body, "<p>sub</p>");
 }
 
+TEST_F(HostStatic, AFileOverSixtyFourMiBIsRefusedWithoutBeingRead) {
+  // Sparse: 64 MiB + 1 byte on disk costs nothing, and would cost that much memory if it were read.
+  const std::filesystem::path huge = host.dir() / "web/huge.bin";
+  host.write_file("web/huge.bin", "");
+  std::filesystem::resize_file(huge, (64ull << 20) + 1);
+  const HttpResult result = http.get(url("/huge.bin"));
+  EXPECT_TRUE(is_json_error(result, 500, "file_too_large")) << result.status << " " << result.body.substr(0, 200);
+  const HttpResult index = http.get(url("/index.html"));
+  EXPECT_EQ(index.status, 200) << "the host goes on serving";
+}
+
 TEST_F(HostStatic, MissingFileIs404Json) {
   expect_not_served("/missing.html");
   expect_not_served("/sub/");  // a folder without index.html
