@@ -3,13 +3,19 @@
 #include "request_headers.h"
 
 #include <algorithm>
-#include <strings.h>
 
 namespace latchkey::host {
 namespace {
 
+// ASCII only (names are RFC 9110 tokens), whatever the process's locale: an embedding application
+// may have set one.
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
 }
 
 uint32_t offset(size_t value) { return static_cast<uint32_t>(value); }  // heads and values are far below 4 GiB

@@ -29,8 +29,9 @@ class RequestHeaders {
 
   std::optional<std::string_view> find(std::string_view name) const;
 
-  // Replaces every line of `name` with one holding `value` (the X-Forwarded-* lines the host joins;
-  // the headers of a request someone else's server parsed; tests).
+  // Replaces every line of `name` with one holding `value` (the lines the host joins; the headers
+  // of a request someone else's server parsed; tests). Neither may view this object's own bytes,
+  // and views found before a set() may dangle after it.
   void set(std::string_view name, std::string_view value);
 
   size_t size() const { return fields_.size(); }

@@ -4,10 +4,10 @@
 
 #include "url_decode.h"
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 namespace latchkey::host {
 namespace {
@@ -34,6 +34,10 @@ HttpResponse not_found() { return json_error(404, "not_found", "no such file"); 
 // A file is read whole into memory and written from there; past this size the host refuses to.
 // (It is the response limit Pistache applied before the host wrote its own responses.)
 constexpr std::uintmax_t kMaxFileBytes = 64ull << 20;
+
+HttpResponse too_large() {
+  return json_error(500, "file_too_large", "the file is larger than the host serves (64 MiB)");
+}
 
 bool is_safe_relative(const std::string& relative) {
   if (relative.find('\0') != std::string::npos || relative.find('\\') != std::string::npos) return false;
@@ -69,18 +73,23 @@ std::optional<HttpResponse> serve_static(const std::vector<StaticMount>& mounts,
   const fs::path real = fs::canonical(file, error);
   if (error || !is_inside(real, fs::path(mount->folder)) || !fs::is_regular_file(real, error)) return not_found();
 
-  const std::uintmax_t size = fs::file_size(real, error);
-  if (error) return not_found();
-  if (size > kMaxFileBytes) {
-    return json_error(500, "file_too_large", "the file is larger than the host serves (64 MiB)");
-  }
   std::ifstream in(real, std::ios::binary);
   if (!in) return not_found();
-  std::ostringstream content;
-  content << in.rdbuf();
+  // The size is asked first so that a large file is refused unread; the read is bounded too, as
+  // the file may grow (or be replaced) between the two.
+  const std::uintmax_t size = fs::file_size(real, error);
+  if (error) return not_found();
+  if (size > kMaxFileBytes) return too_large();
   HttpResponse response;
+  response.body.resize(static_cast<size_t>(size));
+  in.read(response.body.data(), static_cast<std::streamsize>(size));
+  response.body.resize(static_cast<size_t>(in.gcount()));
+  std::array<char, 4096> more;
+  while (in.read(more.data(), more.size()) || in.gcount() > 0) {
+    if (response.body.size() + static_cast<size_t>(in.gcount()) > kMaxFileBytes) return too_large();
+    response.body.append(more.data(), static_cast<size_t>(in.gcount()));
+  }
   response.set_header("Content-Type", content_type_for(real));
-  response.body = content.str();
   return response;
 }
 

@@ -65,6 +65,13 @@ TEST_F(HostRequests, HeaderValueReachesHandlerAsSentWithoutItsOuterWhitespace) {
   }
 }
 
+TEST_F(HostRequests, CookieLinesAreJoinedSoEveryLinesCookiesAreSeen) {
+  start_host();
+  const HttpResult result = http.get(url("/test/items/1"), {{"Cookie", "c=first-line"}, {"Cookie", "d=second"}});
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(string_member(parse_json(result.body), "cookie"), "first-line");
+}
+
 TEST_F(HostRequests, ResponseCarriesEverySetCookie) {
   start_host();
   const HttpResult result = http.get(url("/test/cookies"));

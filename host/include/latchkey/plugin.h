@@ -270,9 +270,10 @@ typedef struct lk_host_api {
   int32_t (*request_param)(lk_request* req, lk_str name, lk_str* out);
   /* The first value of a query parameter, percent-decoded. */
   int32_t (*request_query)(lk_request* req, lk_str name, lk_str* out);
-  /* A header by case-insensitive name. A header sent more than once shows
-  ** one of its values only (the HTTP parser keeps one per name), except
-  ** X-Forwarded-For/-Proto/-Host, whose lines the host joins with ", ". */
+  /* A header by case-insensitive name, its value as sent without outer
+  ** spaces and tabs. A header sent more than once shows its first line,
+  ** except X-Forwarded-For/-Proto/-Host, whose lines the host joins with
+  ** ", ", and Cookie, joined with "; ". */
   int32_t (*request_header)(lk_request* req, lk_str name, lk_str* out);
   /* A cookie's value by exact name. */
   int32_t (*request_cookie)(lk_request* req, lk_str name, lk_str* out);

@@ -1,6 +1,7 @@
 // The few conversions between an application's Pistache objects and the pipeline's plain values.
 #include "embed/app_exchange.h"
 
+#include "front_door/client_address.h"
 #include "front_door/plain_request.h"
 #include "front_door/response_writing.h"
 
@@ -13,8 +14,10 @@ host::HttpRequest plain_request_of(const Pistache::Http::Request& request,
 
 std::string local_origin_of(const host::HttpRequest& request) {
   if (!request.forwarded_origin.empty()) return request.forwarded_origin;
+  // Written as a browser writes Origin (host lower-cased, port 80 dropped), and only from a Host
+  // that is host[:port]: the application's own server has not checked it as the host's front door would.
   const auto host = request.headers.find("host");
-  return !host || host->empty() ? std::string() : "http://" + std::string(*host);
+  return host ? host::forwarded_origin("http", *host).value_or("") : std::string();
 }
 
 std::optional<host::HttpResponse> refuse_large_body(const host::HttpRequest& request, uint64_t max_body_bytes) {

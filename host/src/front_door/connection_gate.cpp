@@ -39,6 +39,7 @@ ConnectionGate::Step ConnectionGate::on_bytes(std::string_view bytes) {
   head_.resize(head_length);
   headers_ = RequestHeaders(std::move(head_), std::move(check.fields));
   for (const auto& [name, joined] : check.forwarded_headers) headers_.set(name, joined);
+  if (check.cookie_lines > 1) headers_.set("cookie", check.cookie);
   head_ = std::string();
   return take_body(after_head, std::move(check.parser_head));
 }

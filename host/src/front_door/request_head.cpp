@@ -64,8 +64,8 @@ bool all_digits(std::string_view text) {
   return true;
 }
 
-// host [":" port], host possibly an IPv6 literal in brackets. Only the port is checked: plugins
-// read Host as sent (RequestHeaders), and an origin built from it needs a numeric port.
+// host [":" port], host possibly an IPv6 literal in brackets. Only the port is checked (a Host whose
+// port is not a number is no Host); plugins read the value as sent.
 bool is_valid_host(std::string_view host) {
   if (host.empty()) return false;
   std::string_view rest = host;
@@ -182,7 +182,8 @@ HeadCheck check_request_head(const std::string_view whole_head, size_t max_body_
       if (!is_valid_host(value)) return malformed("the Host header is not host[:port]");
     } else if (equals_ignoring_case(name, "cookie")) {
       if (!is_valid_cookie_header(value)) return malformed("a cookie in the Cookie header has no name=value");
-      pass_to_parser(name, value);
+      if (check.cookie_lines++ > 0) check.cookie.append("; ");
+      check.cookie.append(value);
     } else if (is_forwarded_header(name)) {
       std::string lower_name(name);
       for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -201,6 +202,7 @@ HeadCheck check_request_head(const std::string_view whole_head, size_t max_body_
     }
   }
   check.keep_alive = !connection_close && (http11 || connection_keep_alive);
+  if (check.cookie_lines > 0) pass_to_parser("Cookie", check.cookie);
   check.parser_head.append(kCrlf);
 
   if (http11 && host_count != 1) return malformed("an HTTP/1.1 request needs exactly one Host header");

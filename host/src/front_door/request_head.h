@@ -24,10 +24,14 @@ struct HeadCheck {
   // order (RFC 9110 §5.3). Pistache keeps only a name's first line, which for a proxy that adds
   // its own line (HAProxy) is the one the client wrote.
   std::map<std::string, std::string> forwarded_headers = {};
+  // Every Cookie line's value, joined with "; " (RFC 9113 §8.2.3: what a client split, one value
+  // again), and how many lines there were. Pistache's cookie parser and request_header both see this.
+  std::string cookie = {};
+  int cookie_lines = 0;
   // Every header line's name and trimmed value, in order, as offsets into the head checked.
   std::vector<HeaderField> fields = {};
   // The part of the head Pistache's parser needs: the request line, the first Content-Length line
-  // and the Cookie lines. The other lines are the host's to read (RequestHeaders), and Pistache's
+  // and one Cookie line (`cookie`). The other lines are the host's to read (RequestHeaders), and Pistache's
   // byte-by-byte walk over long ones (a bearer token) cost more than the rest of a request.
   std::string parser_head = {};
 

@@ -44,8 +44,7 @@ std::optional<ConsumeOutcome> refusal(const TokenRow& row, std::int64_t now) {
 // successful refresh costs one round trip. Binds are by position, so each placeholder has its own
 // name (SQLite makes one parameter of a repeated name). MariaDB has no UPDATE ... RETURNING.
 // The session is checked by a correlated EXISTS, one primary-key lookup: `session_id IN (SELECT id
-// FROM sessions WHERE ...)` had SQLite list every live session on every refresh (4.5 times slower
-// with 2,000 sessions than with 16).
+// FROM sessions WHERE ...)` had SQLite list every live session on every refresh (BENCHMARKS.md).
 const std::string consume_returning =
     "UPDATE refresh_tokens SET used_at = :now, used_at_ms = :now_ms "
     "WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :token_now "

@@ -97,6 +97,14 @@ TEST_F(EmbeddedRoutes, CookieFromAnotherOriginIsRefused) {
   own.emplace_back("Origin", app.base_url());  // the application's own origin (its Host)
   EXPECT_EQ(http.post(url("/admin/purge"), "", own).status, 200);
 
+  // The own origin is written as a browser writes Origin: the host lower-cased, port 80 dropped.
+  Headers named = cookie("accessToken", token);
+  named.emplace_back("Host", "App.Example:80");
+  named.emplace_back("Origin", "http://app.example");
+  EXPECT_EQ(http.post(url("/admin/purge"), "", named).status, 200) << "the same origin, as the browser writes it";
+  named.back().second = "http://App.Example:80";
+  EXPECT_TRUE(is_json_error(http.post(url("/admin/purge"), "", named), 403, "origin_not_allowed"));
+
   Headers bearer_from_anywhere = bearer(token);
   bearer_from_anywhere.emplace_back("Origin", "http://evil.example");
   EXPECT_EQ(http.post(url("/admin/purge"), "", bearer_from_anywhere).status, 200) << "Bearer is not Origin-checked";

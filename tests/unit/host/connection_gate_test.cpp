@@ -125,10 +125,11 @@ TEST(ConnectionGate, OnlyTheLinesTheParserNeedsReachIt) {
                                   "\r\nCookie: one=1\r\nContent-Length: 0\r\nContent-Length: 0\r\n"
                                   "Cookie: two=2\r\nX-Forwarded-For: 10.0.0.1\r\nx-forwarded-for: 10.0.0.2\r\n\r\n");
   ASSERT_EQ(step.kind, Kind::forward);
-  EXPECT_EQ(step.bytes, "GET /x?a=1 HTTP/1.1\r\nCookie: one=1\r\nContent-Length: 0\r\nCookie: two=2\r\n\r\n");
+  EXPECT_EQ(step.bytes, "GET /x?a=1 HTTP/1.1\r\nContent-Length: 0\r\nCookie: one=1; two=2\r\n\r\n");
   const RequestHeaders headers = gate.take_headers();
   EXPECT_EQ(headers.find("AUTHORIZATION"), "Bearer " + token);
-  EXPECT_EQ(headers.find("cookie"), "one=1") << "a name sent twice answers its first line";
+  EXPECT_EQ(headers.find("cookie"), "one=1; two=2") << "Cookie lines are joined, as the parser sees them";
+  EXPECT_EQ(headers.find("content-length"), "0") << "another name sent twice answers its first line";
   EXPECT_EQ(headers.find("x-forwarded-for"), "10.0.0.1, 10.0.0.2") << "these lines are joined";
   EXPECT_EQ(headers.find("content-length"), "0");
   EXPECT_FALSE(headers.find("x-missing"));

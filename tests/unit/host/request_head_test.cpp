@@ -120,6 +120,27 @@ TEST(RequestHead, ForwardedHeaderLinesAreJoinedInOrder) {
   EXPECT_TRUE(check("Host: a\r\nX-Forwarded: for=1.2.3.4\r\n").forwarded_headers.empty());
 }
 
+// What the host reads (fields) and what Pistache's parser is given (parser_head).
+TEST(RequestHead, FieldsAreTheTrimmedValuesAndTheParserGetsOnlyWhatItReads) {
+  const std::string text = head("POST /x?y=1 HTTP/1.1",
+                                "Host: a\r\nX-Tabs:\t a b \t\r\nContent-Length: 3\r\ncontent-length: 3\r\n"
+                                "Cookie:  c=1 \r\nAuthorization: Bearer t\r\nCookie: d=2\r\nX-Empty:\r\n");
+  const HeadCheck result = check_request_head(text, kMaxBody);
+  ASSERT_TRUE(result.ok()) << result.message;
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const HeaderField& field : result.fields) {
+    fields.emplace_back(text.substr(field.name_offset, field.name_length), text.substr(field.value_offset, field.value_length));
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"Host", "a"},           {"X-Tabs", "a b"},  {"Content-Length", "3"}, {"content-length", "3"},
+      {"Cookie", "c=1"},       {"Authorization", "Bearer t"}, {"Cookie", "d=2"}, {"X-Empty", ""}};
+  EXPECT_EQ(fields, expected);
+  EXPECT_EQ(result.cookie, "c=1; d=2");
+  EXPECT_EQ(result.cookie_lines, 2);
+  EXPECT_EQ(result.parser_head, "POST /x?y=1 HTTP/1.1\r\nContent-Length: 3\r\nCookie: c=1; d=2\r\n\r\n");
+  EXPECT_EQ(check("Host: a\r\n").parser_head, "POST /api/auth/login HTTP/1.1\r\n\r\n");
+}
+
 TEST(RequestHead, AnEmptyLineBeforeTheEndIsRefused) {
   EXPECT_EQ(check_request_head("GET / HTTP/1.1\r\n\r\nX\r\n\r\n", kMaxBody).status, 400u);
 }

@@ -51,7 +51,7 @@ TEST(RequestHeaders, SetReplacesEveryLineOfTheName) {
   EXPECT_EQ(headers.size(), 3u);
   headers.set("X-New", "new");
   EXPECT_EQ(headers.find("x-new"), "new");
-  EXPECT_EQ(headers.find("host"), "a") << "earlier views' offsets still hold after the bytes grew";
+  EXPECT_EQ(headers.find("host"), "a") << "fields kept as offsets still find their bytes after they moved";
 }
 
 TEST(RequestHeaders, CopiesAndMovesAnswerFromTheirOwnBytes) {

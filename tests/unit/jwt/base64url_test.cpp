@@ -68,8 +68,6 @@ TEST(JwtBase64Url, RefusesImpossibleLengthAndOtherCharacters) {
   EXPECT_FALSE(base64url_decode("Zm9\xC3\xA9"));
 }
 
-// base64url_decode_into translates a chunk of 512 characters at a time: lengths around and
-// across chunk boundaries decode to the same bytes.
 // Every byte that is not A-Z a-z 0-9 - _, in every position of a group, and in both APIs. Bytes
 // above 0x7f matter most: libsodium 1.0.18 alone decodes "U\x8bI" (the fuzz target found it).
 TEST(JwtBase64Url, RefusesEveryByteOutsideTheAlphabetInEveryPosition) {
@@ -83,12 +81,17 @@ TEST(JwtBase64Url, RefusesEveryByteOutsideTheAlphabetInEveryPosition) {
       text[position] = c;
       EXPECT_FALSE(base64url_decode(text)) << "byte " << byte << " at " << position;
       EXPECT_FALSE(base64url_decode_text(text)) << "byte " << byte << " at " << position;
-      text.resize(3);
-      EXPECT_FALSE(base64url_decode(text)) << "byte " << byte << " at " << position << " of 3";
+      if (position < 2) {  // "QUI" is canonical ("AB"): only the byte can make it fail
+        std::string short_text = "QUI";
+        short_text[position] = c;
+        EXPECT_FALSE(base64url_decode(short_text)) << "byte " << byte << " at " << position << " of 3";
+      }
     }
   }
 }
 
+// Lengths around 512 characters (the chunk size of the Botan-based decoder before issue 16) decode
+// to the same bytes through both entry points.
 TEST(JwtBase64Url, DecodesIntoABufferAcrossChunkBoundaries) {
   std::vector<std::uint8_t> data;
   for (std::size_t n = 0; n < 1600; ++n) {
