@@ -352,12 +352,13 @@ test('JWKS, the browser client, a body over max_body_bytes', async () => {
 });
 
 test('303 to email.confirm_redirect; 503 service_unavailable with Retry-After on the routes that hash, when the hash queue is full', async () => {
-  // One hash thread, a slow hash (about a second, at normal priority so that a busy machine does
-  // not starve it) and a 1 ms queue deadline: while one login hashes, every other request of a
-  // hashing route is refused before it is looked at.
+  // One hash thread, a slow hash (about a second with libsodium's Argon2id, at normal priority so
+  // that a busy machine does not starve it) and a 1 ms queue deadline: while one login hashes,
+  // every other request of a hashing route is refused before it is looked at. (12 iterations took
+  // a second with Botan's Argon2id; with libsodium's, about 0.2 s, under the 250 ms wait below.)
   const busy = await startHost({
     auth: {
-      password: { argon2_memory_kib: 65536, argon2_iterations: 12, max_concurrent_hashes: 1, max_queue_wait_ms: 1, hash_priority: 'normal' },
+      password: { argon2_memory_kib: 65536, argon2_iterations: 48, max_concurrent_hashes: 1, max_queue_wait_ms: 1, hash_priority: 'normal' },
       email: { confirm_redirect: 'http://app.test/welcome.html' },
     },
   });
