@@ -2,14 +2,15 @@
 // a plugin asks for two or three of them.
 #include "request_headers.h"
 
-#include <algorithm>
 
 namespace latchkey::host {
 namespace {
 
-// ASCII only (names are RFC 9110 tokens), whatever the process's locale: an embedding application
-// may have set one.
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
+uint32_t offset(size_t value) { return static_cast<uint32_t>(value); }  // heads and values are far below 4 GiB
+
+}  // namespace
+
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
@@ -18,16 +19,12 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-uint32_t offset(size_t value) { return static_cast<uint32_t>(value); }  // heads and values are far below 4 GiB
-
-}  // namespace
-
 RequestHeaders::RequestHeaders(std::string head, std::vector<HeaderField> fields)
     : bytes_(std::move(head)), fields_(std::move(fields)) {}
 
 std::optional<std::string_view> RequestHeaders::find(std::string_view name) const {
   for (const HeaderField& field : fields_) {
-    if (equals_ignoring_case(name_of(field), name)) {
+    if (equals_ignoring_ascii_case(name_of(field), name)) {
       return std::string_view(bytes_).substr(field.value_offset, field.value_length);
     }
   }
@@ -35,9 +32,7 @@ std::optional<std::string_view> RequestHeaders::find(std::string_view name) cons
 }
 
 void RequestHeaders::set(std::string_view name, std::string_view value) {
-  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                               [&](const HeaderField& field) { return equals_ignoring_case(name_of(field), name); }),
-                fields_.end());
+  std::erase_if(fields_, [&](const HeaderField& field) { return equals_ignoring_ascii_case(name_of(field), name); });
   HeaderField field;
   field.name_offset = offset(bytes_.size());
   field.name_length = offset(name.size());

@@ -10,6 +10,10 @@
 
 namespace latchkey::host {
 
+// Equal but for ASCII case, whatever the process's locale (an embedding application may have set
+// one): header names are RFC 9110 tokens, and the values compared this way are ASCII keywords.
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view b);
+
 // Where one header line's name and (trimmed) value lie inside a request head.
 struct HeaderField {
   uint32_t name_offset = 0;

@@ -52,7 +52,7 @@ class ConnectionGate {
   bool keep_alive() const { return keep_alive_ && !pipelined_; }
 
   // The current request's header fields (its head, moved out: call once per request), with the
-  // X-Forwarded-* lines each joined into one value (HeadCheck).
+  // X-Forwarded-* lines and the Cookie lines each joined into one value (HeadCheck).
   RequestHeaders take_headers();
 
  private:

@@ -45,16 +45,9 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  return true;
-}
-
 bool is_forwarded_header(std::string_view name) {
-  return equals_ignoring_case(name, "x-forwarded-for") || equals_ignoring_case(name, "x-forwarded-proto") ||
-         equals_ignoring_case(name, "x-forwarded-host");
+  return equals_ignoring_ascii_case(name, "x-forwarded-for") || equals_ignoring_ascii_case(name, "x-forwarded-proto") ||
+         equals_ignoring_ascii_case(name, "x-forwarded-host");
 }
 
 bool all_digits(std::string_view text) {
@@ -170,17 +163,17 @@ HeadCheck check_request_head(const std::string_view whole_head, size_t max_body_
     check.fields.push_back({offset_of(name), static_cast<uint32_t>(name.size()), offset_of(value),
                             static_cast<uint32_t>(value.size())});
 
-    if (equals_ignoring_case(name, "content-length")) {
+    if (equals_ignoring_ascii_case(name, "content-length")) {
       if (!all_digits(value)) return malformed("Content-Length must be a decimal number");
       if (content_length && *content_length != value) return malformed("Content-Length is given twice, differently");
       if (!content_length) pass_to_parser(name, value);
       content_length = value;
-    } else if (equals_ignoring_case(name, "transfer-encoding")) {
+    } else if (equals_ignoring_ascii_case(name, "transfer-encoding")) {
       transfer_encoding = true;
-    } else if (equals_ignoring_case(name, "host")) {
+    } else if (equals_ignoring_ascii_case(name, "host")) {
       ++host_count;
       if (!is_valid_host(value)) return malformed("the Host header is not host[:port]");
-    } else if (equals_ignoring_case(name, "cookie")) {
+    } else if (equals_ignoring_ascii_case(name, "cookie")) {
       if (!is_valid_cookie_header(value)) return malformed("a cookie in the Cookie header has no name=value");
       if (check.cookie_lines++ > 0) check.cookie.append("; ");
       check.cookie.append(value);
@@ -189,13 +182,13 @@ HeadCheck check_request_head(const std::string_view whole_head, size_t max_body_
       for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       const auto [joined, first] = check.forwarded_headers.try_emplace(lower_name, value);
       if (!first) joined->second.append(", ").append(value);
-    } else if (equals_ignoring_case(name, "connection")) {
+    } else if (equals_ignoring_ascii_case(name, "connection")) {
       std::string_view tokens = value;
       while (!tokens.empty()) {
         const size_t comma = tokens.find(',');
         const std::string_view option = trim(tokens.substr(0, comma));
-        if (equals_ignoring_case(option, "close")) connection_close = true;
-        if (equals_ignoring_case(option, "keep-alive")) connection_keep_alive = true;
+        if (equals_ignoring_ascii_case(option, "close")) connection_close = true;
+        if (equals_ignoring_ascii_case(option, "keep-alive")) connection_keep_alive = true;
         if (comma == std::string_view::npos) break;
         tokens.remove_prefix(comma + 1);
       }
